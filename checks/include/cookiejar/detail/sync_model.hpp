@@ -1,0 +1,228 @@
+#pragma once
+// model backend of <cookiejar/sync.hpp> (COOKIEJAR_MODEL): the cj:: types are thin
+// facades over Relacy's simulated primitives, so the model checker decides which
+// thread runs at every cj:: call, and reports deadlocks with the line of each step.
+//
+// Objects of these types exist only inside a model-check run (a Relacy simulation):
+// construct them in the scenario, never at namespace scope.
+//
+// Every call records the caller's file and line (cj::source_location), so the
+// interleaving printed on failure points at the student's code.
+
+// Relacy #defines new, delete, malloc, free, assert, errno and memory_order_*.
+// Include the standard headers a lesson is likely to use *before* it, and take the
+// macros back afterwards, so headers included later still compile.
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <cassert>
+#include <cerrno>
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <deque>
+#include <fstream>
+#include <functional>
+#include <iostream>
+#include <list>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <queue>
+#include <semaphore>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <system_error>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#ifndef RL_DO_ASSERT
+#define RL_DO_ASSERT 1  // let Relacy verify that the scenario itself is deterministic
+#endif
+#pragma push_macro("errno")
+#pragma push_macro("assert")
+#include <relacy/relacy.hpp>
+
+#undef new
+#undef delete
+#undef malloc
+#undef calloc
+#undef realloc
+#undef free
+#undef assert
+#undef errno
+#pragma pop_macro("errno")
+#pragma pop_macro("assert")
+#undef memory_order_relaxed
+#undef memory_order_consume
+#undef memory_order_acquire
+#undef memory_order_release
+#undef memory_order_acq_rel
+#undef memory_order_seq_cst
+
+#include <cookiejar/source_location.hpp>
+
+namespace cj {
+
+inline constexpr const char* backend_name = "model";
+
+namespace model {
+// Relacy's description of a call site, from ours.
+[[nodiscard]] inline rl::debug_info info(cj::source_location loc) noexcept {
+    return rl::debug_info(loc.function_name(), loc.file_name(), loc.line());
+}
+}  // namespace model
+
+// Like std::mutex. Locking it twice from one thread, or unlocking a mutex the
+// thread does not hold, is reported by the model checker.
+class mutex {
+public:
+    mutex() = default;
+    mutex(const mutex&) = delete;
+    mutex& operator=(const mutex&) = delete;
+
+    void lock(cj::source_location loc = cj::source_location::current()) { m_.lock(model::info(loc)); }
+    [[nodiscard]] bool try_lock(cj::source_location loc = cj::source_location::current()) {
+        return m_.try_lock(model::info(loc));
+    }
+    void unlock(cj::source_location loc = cj::source_location::current()) { m_.unlock(model::info(loc)); }
+
+    // For cj::condition_variable only: Relacy's condition variable locks and unlocks it.
+    rl::mutex& native() noexcept { return m_; }
+
+private:
+    rl::mutex m_;
+};
+
+}  // namespace cj
+
+#include <cookiejar/detail/lock_specializations.hpp>
+
+namespace cj {
+
+// Like std::condition_variable. Spurious wake-ups happen here (the random search
+// injects them), exactly as the standard allows.
+class condition_variable {
+public:
+    condition_variable() = default;
+    condition_variable(const condition_variable&) = delete;
+    condition_variable& operator=(const condition_variable&) = delete;
+
+    void notify_one(cj::source_location loc = cj::source_location::current()) noexcept {
+        cv_.notify_one(model::info(loc));
+    }
+    void notify_all(cj::source_location loc = cj::source_location::current()) noexcept {
+        cv_.notify_all(model::info(loc));
+    }
+
+    void wait(std::unique_lock<cj::mutex>& lock, cj::source_location loc = cj::source_location::current()) {
+        cv_.wait(native(lock), model::info(loc));
+    }
+    // Relacy's own predicate overload does not compile; this is the loop the standard specifies.
+    template <class Predicate>
+    void wait(std::unique_lock<cj::mutex>& lock, Predicate pred,
+              cj::source_location loc = cj::source_location::current()) {
+        while (!pred()) wait(lock, loc);
+    }
+
+    // Time does not pass in the model: a timed wait either is notified or times out,
+    // whichever the model checker picks.
+    template <class Rep, class Period>
+    std::cv_status wait_for(std::unique_lock<cj::mutex>& lock, const std::chrono::duration<Rep, Period>& rel,
+                            cj::source_location loc = cj::source_location::current()) {
+        return cv_.wait_for(native(lock), rel, model::info(loc)) ? std::cv_status::no_timeout
+                                                                : std::cv_status::timeout;
+    }
+    template <class Rep, class Period, class Predicate>
+    bool wait_for(std::unique_lock<cj::mutex>& lock, const std::chrono::duration<Rep, Period>& rel, Predicate pred,
+                  cj::source_location loc = cj::source_location::current()) {
+        while (!pred()) {
+            if (wait_for(lock, rel, loc) == std::cv_status::timeout) return pred();
+        }
+        return true;
+    }
+    template <class Clock, class Duration>
+    std::cv_status wait_until(std::unique_lock<cj::mutex>& lock, const std::chrono::time_point<Clock, Duration>& t,
+                              cj::source_location loc = cj::source_location::current()) {
+        return cv_.wait_until(native(lock), t, model::info(loc)) ? std::cv_status::no_timeout
+                                                                : std::cv_status::timeout;
+    }
+    template <class Clock, class Duration, class Predicate>
+    bool wait_until(std::unique_lock<cj::mutex>& lock, const std::chrono::time_point<Clock, Duration>& t,
+                    Predicate pred, cj::source_location loc = cj::source_location::current()) {
+        while (!pred()) {
+            if (wait_until(lock, t, loc) == std::cv_status::timeout) return pred();
+        }
+        return true;
+    }
+
+private:
+    static rl::mutex& native(std::unique_lock<cj::mutex>& lock) {
+        if (!lock.owns_lock()) {
+            RL_ASSERT_IMPL(false, rl::test_result_user_assert_failed,
+                           "condition_variable::wait called without holding the lock", RL_INFO);
+        }
+        return lock.mutex()->native();
+    }
+
+    rl::condition_variable cv_;
+};
+
+// Like std::counting_semaphore<LeastMaxValue>. Releasing above max() (undefined
+// behaviour in C++) is reported as a failure.
+template <std::ptrdiff_t LeastMaxValue = std::counting_semaphore<>::max()>
+class counting_semaphore {
+public:
+    explicit counting_semaphore(std::ptrdiff_t desired, cj::source_location loc = cj::source_location::current()) {
+        if (desired < 0 || desired > LeastMaxValue) {
+            RL_ASSERT_IMPL(false, rl::test_result_user_assert_failed,
+                           "counting_semaphore: initial count outside [0, max()]", model::info(loc));
+        }
+        sem_.init(false /* no spurious wake-ups: C++20 semantics */, static_cast<unsigned>(desired),
+                  static_cast<unsigned>(LeastMaxValue), model::info(loc));
+    }
+    ~counting_semaphore() { sem_.deinit(RL_INFO); }
+    counting_semaphore(const counting_semaphore&) = delete;
+    counting_semaphore& operator=(const counting_semaphore&) = delete;
+
+    [[nodiscard]] static constexpr std::ptrdiff_t max() noexcept { return LeastMaxValue; }
+
+    void release(std::ptrdiff_t update = 1, cj::source_location loc = cj::source_location::current()) {
+        unsigned previous = 0;
+        if (update < 0 || !sem_.post(static_cast<unsigned>(update), previous, model::info(loc))) {
+            RL_ASSERT_IMPL(false, rl::test_result_user_assert_failed,
+                           "counting_semaphore::release would raise the count above max()", model::info(loc));
+        }
+    }
+    void acquire(cj::source_location loc = cj::source_location::current()) {
+        sem_.wait(false /* block */, false /* untimed */, model::info(loc));
+    }
+    [[nodiscard]] bool try_acquire(cj::source_location loc = cj::source_location::current()) noexcept {
+        return sem_.wait(true /* try */, false, model::info(loc)) == rl::sema_wakeup_reason_success;
+    }
+    template <class Rep, class Period>
+    [[nodiscard]] bool try_acquire_for(const std::chrono::duration<Rep, Period>&,
+                                       cj::source_location loc = cj::source_location::current()) {
+        return sem_.wait(false, true /* timed */, model::info(loc)) == rl::sema_wakeup_reason_success;
+    }
+    template <class Clock, class Duration>
+    [[nodiscard]] bool try_acquire_until(const std::chrono::time_point<Clock, Duration>&,
+                                         cj::source_location loc = cj::source_location::current()) {
+        return sem_.wait(false, true /* timed */, model::info(loc)) == rl::sema_wakeup_reason_success;
+    }
+
+private:
+    struct tag;
+    rl::semaphore<tag> sem_;
+};
+
+using binary_semaphore = counting_semaphore<1>;
+
+}  // namespace cj

@@ -1,0 +1,203 @@
+#pragma once
+// stress backend of <cookiejar/sync.hpp> (COOKIEJAR_STRESS, built with ThreadSanitizer).
+//
+// Each cj:: type wraps its std:: counterpart and adds two things at every call:
+//  * schedule noise: with a seeded probability the calling thread yields or sleeps a
+//    few microseconds first, so rare interleavings happen often in a stress run;
+//  * bookkeeping for the watchdog (detail/stress_registry.hpp): which thread waits on
+//    which object, from which line, and which thread holds each mutex — so a hang is
+//    reported as a wait-for picture instead of a timeout. It adds no happens-before
+//    edge, so it cannot hide a data race from ThreadSanitizer.
+//
+// Without -fsanitize=thread this backend is what the unit checks use: no noise (until a
+// harness turns it on), but a hang still gets its wait-for picture.
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <mutex>
+#include <semaphore>
+#include <string>
+#include <thread>
+
+#include <cookiejar/detail/stress_registry.hpp>
+#include <cookiejar/source_location.hpp>
+
+namespace cj {
+
+inline constexpr const char* backend_name = "stress";
+
+// ----------------------------------------------------------------- mutex ----
+
+// Like std::mutex. Not recursive; unlock only from the thread that locked it.
+class mutex {
+public:
+    mutex() noexcept = default;
+    mutex(const mutex&) = delete;
+    mutex& operator=(const mutex&) = delete;
+
+    void lock(cj::source_location loc = cj::source_location::current()) {
+        stress::noise();
+        if (!m_.try_lock()) {
+            stress::detail::waiting_scope w(stress::wait_kind::lock, state_, loc);
+            m_.lock();
+        }
+        stress::detail::set_owner(state_, loc);
+    }
+    [[nodiscard]] bool try_lock(cj::source_location loc = cj::source_location::current()) {
+        stress::noise();
+        if (!m_.try_lock()) return false;
+        stress::detail::set_owner(state_, loc);
+        return true;
+    }
+    void unlock([[maybe_unused]] cj::source_location loc = cj::source_location::current()) {
+        stress::detail::clear_owner(state_);
+        m_.unlock();
+        stress::noise();
+    }
+
+    // For cj::condition_variable only.
+    std::mutex& native() noexcept { return m_; }
+    stress::waitable& state() noexcept { return state_; }
+
+private:
+    std::mutex m_;
+    stress::waitable state_{"mutex"};  // who holds m_, for reports only
+};
+
+}  // namespace cj
+
+#include <cookiejar/detail/lock_specializations.hpp>
+
+namespace cj {
+
+// ---------------------------------------------------- condition_variable ----
+
+// Like std::condition_variable, waiting with std::unique_lock<cj::mutex>.
+class condition_variable {
+public:
+    condition_variable() = default;
+    condition_variable(const condition_variable&) = delete;
+    condition_variable& operator=(const condition_variable&) = delete;
+
+    void notify_one([[maybe_unused]] cj::source_location loc = cj::source_location::current()) noexcept {
+        stress::noise();
+        cv_.notify_one();
+    }
+    void notify_all([[maybe_unused]] cj::source_location loc = cj::source_location::current()) noexcept {
+        stress::noise();
+        cv_.notify_all();
+    }
+
+    void wait(std::unique_lock<cj::mutex>& lock, cj::source_location loc = cj::source_location::current()) {
+        stress::noise();
+        blocking_section section(*this, lock, loc);
+        cv_.wait(section.inner);
+    }
+    template <class Predicate>
+    void wait(std::unique_lock<cj::mutex>& lock, Predicate pred,
+              cj::source_location loc = cj::source_location::current()) {
+        while (!pred()) wait(lock, loc);
+    }
+
+    template <class Rep, class Period>
+    std::cv_status wait_for(std::unique_lock<cj::mutex>& lock, const std::chrono::duration<Rep, Period>& rel,
+                            cj::source_location loc = cj::source_location::current()) {
+        stress::noise();
+        blocking_section section(*this, lock, loc);
+        return cv_.wait_for(section.inner, rel);
+    }
+    template <class Rep, class Period, class Predicate>
+    bool wait_for(std::unique_lock<cj::mutex>& lock, const std::chrono::duration<Rep, Period>& rel, Predicate pred,
+                  cj::source_location loc = cj::source_location::current()) {
+        return wait_until(lock, std::chrono::steady_clock::now() + rel, std::move(pred), loc);
+    }
+    template <class Clock, class Duration>
+    std::cv_status wait_until(std::unique_lock<cj::mutex>& lock, const std::chrono::time_point<Clock, Duration>& t,
+                              cj::source_location loc = cj::source_location::current()) {
+        stress::noise();
+        blocking_section section(*this, lock, loc);
+        return cv_.wait_until(section.inner, t);
+    }
+    template <class Clock, class Duration, class Predicate>
+    bool wait_until(std::unique_lock<cj::mutex>& lock, const std::chrono::time_point<Clock, Duration>& t,
+                    Predicate pred, cj::source_location loc = cj::source_location::current()) {
+        while (!pred()) {
+            if (wait_until(lock, t, loc) == std::cv_status::timeout) return pred();
+        }
+        return true;
+    }
+
+private:
+    // While the thread waits, the mutex is free and the thread is registered as
+    // waiting on this condition variable; on wake-up the thread owns the mutex again.
+    struct blocking_section {
+        blocking_section(condition_variable& cv, std::unique_lock<cj::mutex>& lock, cj::source_location loc)
+            : outer(lock), inner(lock.mutex()->native(), std::adopt_lock), waiting(stress::wait_kind::condition, cv.state_, loc), loc_(loc) {
+            stress::detail::clear_owner(outer.mutex()->state());
+        }
+        ~blocking_section() {
+            inner.release();  // the outer std::unique_lock<cj::mutex> still owns it
+            stress::detail::set_owner(outer.mutex()->state(), loc_);
+        }
+        std::unique_lock<cj::mutex>& outer;
+        std::unique_lock<std::mutex> inner;
+        stress::detail::waiting_scope waiting;
+        cj::source_location loc_;
+    };
+
+    std::condition_variable cv_;
+    stress::waitable state_{"condition variable"};
+};
+
+// ---------------------------------------------------------- semaphores ----
+
+// Like std::counting_semaphore<LeastMaxValue>.
+template <std::ptrdiff_t LeastMaxValue = std::counting_semaphore<>::max()>
+class counting_semaphore {
+public:
+    explicit counting_semaphore(std::ptrdiff_t desired) : sem_(desired) {}
+    counting_semaphore(const counting_semaphore&) = delete;
+    counting_semaphore& operator=(const counting_semaphore&) = delete;
+
+    [[nodiscard]] static constexpr std::ptrdiff_t max() noexcept { return LeastMaxValue; }
+
+    void release(std::ptrdiff_t update = 1, [[maybe_unused]] cj::source_location loc = cj::source_location::current()) {
+        stress::noise();
+        sem_.release(update);
+    }
+    void acquire(cj::source_location loc = cj::source_location::current()) {
+        stress::noise();
+        if (sem_.try_acquire()) return;
+        stress::detail::waiting_scope w(stress::wait_kind::semaphore, state_, loc);
+        sem_.acquire();
+    }
+    [[nodiscard]] bool try_acquire([[maybe_unused]] cj::source_location loc = cj::source_location::current()) noexcept {
+        stress::noise();
+        return sem_.try_acquire();
+    }
+    template <class Rep, class Period>
+    [[nodiscard]] bool try_acquire_for(const std::chrono::duration<Rep, Period>& rel,
+                                       cj::source_location loc = cj::source_location::current()) {
+        stress::noise();
+        stress::detail::waiting_scope w(stress::wait_kind::semaphore, state_, loc);
+        return sem_.try_acquire_for(rel);
+    }
+    template <class Clock, class Duration>
+    [[nodiscard]] bool try_acquire_until(const std::chrono::time_point<Clock, Duration>& t,
+                                         cj::source_location loc = cj::source_location::current()) {
+        stress::noise();
+        stress::detail::waiting_scope w(stress::wait_kind::semaphore, state_, loc);
+        return sem_.try_acquire_until(t);
+    }
+
+private:
+    std::counting_semaphore<LeastMaxValue> sem_;
+    stress::waitable state_{"semaphore"};
+};
+
+using binary_semaphore = counting_semaphore<1>;
+
+}  // namespace cj

@@ -1,0 +1,305 @@
+#pragma once
+// The stress harness: many producers and consumers hammer one buffer under
+// ThreadSanitizer, with seeded schedule noise, while a watchdog waits for a hang.
+//
+// After the run it checks what TSan cannot see:
+//   * every cookie was eaten exactly once (none lost, none twice, none invented);
+//   * per-producer FIFO: no consumer ate a producer's cookies out of order;
+//   * the capacity was never exceeded: (puts returned) - (gets begun, minus gets that
+//     came back empty) is a lower bound on what is in the buffer; it must stay <= capacity,
+//     and every size() an observer thread reads must too.
+// A hang (no cookie moved for `stall_timeout`) ends the process with a wait-for
+// picture: each thread, what it is blocked on at which line, and who holds it.
+//
+// Guarantee: the harness's own bookkeeping uses relaxed atomics and per-thread
+// storage only, so it adds no happens-before edge between the buffer's users and
+// cannot hide a data race from TSan. The buffer lives on the heap (TSan misses some
+// races on inlined stack objects; docs/how-the-checks-work.md).
+//
+// A lesson supplies `Ops`, the way its API is driven (see checks/02-lock/stress_test.cpp):
+//   static void put(Buffer&, const cookie&, run_context&);   // returns once the cookie is in
+//   static void consume(Buffer&, run_context&);               // eats until there is nothing left
+//   static void observe(Buffer&, run_context&);               // calls the other members once
+//
+// Requires: the stress backend (COOKIEJAR_STRESS): schedule noise and the wait-for picture come from it.
+
+#include <cookiejar/sync.hpp>
+#include <cookiejar/detail/wait_for_picture.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace cj::stress {
+
+// What the producers make: cookie `number` (0, 1, 2, ...) of producer `producer`.
+struct cookie {
+    std::uint32_t producer = 0;
+    std::uint32_t number = 0;
+    friend bool operator==(const cookie&, const cookie&) = default;
+};
+
+struct config {
+    unsigned producers = 2;
+    unsigned consumers = 2;
+    unsigned observers = 1;            // threads calling the other members (size(), capacity())
+    unsigned cookies_per_producer = 1000;
+    std::size_t capacity = 2;
+    std::uint64_t seed = 1;
+    unsigned yield_per_mille = 150;    // schedule noise at every cj:: call
+    unsigned sleep_per_mille = 10;
+    unsigned max_sleep_us = 40;
+    double stall_seconds = 0;          // 0: CJ_WATCHDOG_SECONDS from the environment, else 5
+
+    [[nodiscard]] std::string describe() const {
+        return std::to_string(producers) + " producers x " + std::to_string(cookies_per_producer) + " cookies, " +
+               std::to_string(consumers) + " consumers, capacity " + std::to_string(capacity) + ", seed " +
+               std::to_string(seed);
+    }
+};
+
+struct outcome {
+    std::string configuration;
+    std::vector<std::string> problems;  // empty: the run passed
+    unsigned long long puts = 0, gets = 0, empty_gets = 0;
+    double seconds = 0;
+
+    [[nodiscard]] bool passed() const { return problems.empty(); }
+    [[nodiscard]] std::string report() const {
+        std::string s = "stress run (" + configuration + "): " + (passed() ? "passed" : "FAILED") + "\n";
+        for (const auto& p : problems) s += "  - " + p + "\n";
+        return s;
+    }
+};
+
+// What Ops see of the run.
+class run_context {
+public:
+    // Consumers: call taking() right before each get, then took(c) or took_nothing().
+    void taking() noexcept {
+        started_.fetch_add(1, std::memory_order_relaxed);
+    }
+    void took(const cookie& c) {
+        eaten_->push_back(c);
+        progress_.fetch_add(1, std::memory_order_relaxed);
+    }
+    void took_nothing() noexcept { empty_.fetch_add(1, std::memory_order_relaxed); }
+    // True once every producer has returned from its last put.
+    [[nodiscard]] bool producers_done() const noexcept {
+        return producers_left_.load(std::memory_order_relaxed) == 0;
+    }
+    // Observers: report a size() reading.
+    void observed_size(std::size_t size, std::size_t capacity) noexcept {
+        if (size > capacity) {
+            std::size_t seen = oversize_.load(std::memory_order_relaxed);
+            while (size > seen && !oversize_.compare_exchange_weak(seen, size, std::memory_order_relaxed)) {
+            }
+        }
+    }
+    // Spinning callers: give the others a chance.
+    static void pause() noexcept { std::this_thread::yield(); }
+
+private:
+    template <class Buffer, class Ops>
+    friend outcome run(const config&, const char*);
+
+    std::atomic<unsigned long long> started_{0}, empty_{0}, puts_{0}, progress_{0};
+    std::atomic<unsigned> producers_left_{0};
+    std::atomic<std::size_t> oversize_{0};
+    std::atomic<long long> worst_fill_{0};  // the largest lower bound on the fill seen
+    static inline thread_local std::vector<cookie>* eaten_ = nullptr;  // the calling consumer's own log
+};
+
+namespace detail {
+
+inline double stall_seconds(const config& c) {
+    if (c.stall_seconds > 0) return c.stall_seconds;
+    if (const char* env = std::getenv("CJ_WATCHDOG_SECONDS")) {
+        const double s = std::atof(env);
+        if (s > 0) return s;
+    }
+    return 5.0;
+}
+
+// Ends the process if no cookie moves for too long: a hang is a failure, never a timeout.
+class watchdog {
+public:
+    watchdog(const char* test_name, std::string configuration, const std::atomic<unsigned long long>& progress,
+             double stall_seconds)
+        : thread_([this, test_name, configuration = std::move(configuration), &progress, stall_seconds] {
+              std::unique_lock<std::mutex> lock(m_);
+              auto last = progress.load(std::memory_order_relaxed);
+              auto last_change = std::chrono::steady_clock::now();
+              while (!done_) {
+                  cv_.wait_for(lock, std::chrono::milliseconds(100));
+                  const auto now = std::chrono::steady_clock::now();
+                  const auto p = progress.load(std::memory_order_relaxed);
+                  if (p != last) {
+                      last = p;
+                      last_change = now;
+                  } else if (!done_ && std::chrono::duration<double>(now - last_change).count() > stall_seconds) {
+                      std::fprintf(stderr,
+                                   "\ncookiejar watchdog: HANG in \"%s\" (%s)\n"
+                                   "no cookie moved for %.1f s; the threads still running, and what they wait for:\n%s\n"
+                                   "A thread blocked forever is a deadlock or a lost wake-up. The model check of this\n"
+                                   "lesson can usually show the interleaving that leads here.\n",
+                                   test_name, configuration.c_str(), stall_seconds, cj::stress::wait_for_picture().c_str());
+                      std::fflush(stderr);
+                      std::_Exit(70);
+                  }
+              }
+          }) {}
+    ~watchdog() {
+        {
+            std::lock_guard<std::mutex> lock(m_);
+            done_ = true;
+        }
+        cv_.notify_all();
+        thread_.join();
+    }
+    watchdog(const watchdog&) = delete;
+    watchdog& operator=(const watchdog&) = delete;
+
+private:
+    std::mutex m_;  // the watchdog's own; guards done_. It synchronises only with the main thread.
+    std::condition_variable cv_;
+    bool done_ = false;
+    std::thread thread_;
+};
+
+}  // namespace detail
+
+// Runs one stress configuration. `test_name` names the run in a hang report.
+template <class Buffer, class Ops>
+outcome run(const config& c, const char* test_name) {
+    outcome result;
+    result.configuration = c.describe();
+    reset_registry();
+    set_noise({c.seed, c.yield_per_mille, c.sleep_per_mille, c.max_sleep_us});
+    auto buffer = std::make_unique<Buffer>(c.capacity);  // on the heap: see the guarantee above
+    run_context ctx;
+    ctx.producers_left_.store(c.producers, std::memory_order_relaxed);
+    const long long capacity = static_cast<long long>(c.capacity);
+
+    // Names are written here, before the threads start, so reading them later is race-free.
+    std::vector<std::string> names;
+    for (unsigned i = 0; i < c.producers; ++i) names.push_back("producer " + std::to_string(i));
+    for (unsigned i = 0; i < c.consumers; ++i) names.push_back("consumer " + std::to_string(i));
+    for (unsigned i = 0; i < c.observers; ++i) names.push_back("observer " + std::to_string(i));
+    std::vector<std::vector<cookie>> eaten(c.consumers);
+    for (auto& e : eaten) e.reserve(static_cast<std::size_t>(c.producers) * c.cookies_per_producer);
+    std::atomic<unsigned> consumers_left{c.consumers};
+
+    const auto t0 = std::chrono::steady_clock::now();
+    {
+        detail::watchdog dog(test_name, result.configuration, ctx.progress_, detail::stall_seconds(c));
+        std::vector<std::thread> threads;
+        for (unsigned p = 0; p < c.producers; ++p) {
+            threads.emplace_back([&, p] {
+                name_this_thread(names[p].c_str());
+                for (std::uint32_t n = 0; n < c.cookies_per_producer; ++n) {
+                    const auto empty_before = ctx.empty_.load(std::memory_order_relaxed);
+                    Ops::put(*buffer, cookie{p, n}, ctx);
+                    const auto puts = ctx.puts_.fetch_add(1, std::memory_order_relaxed) + 1;
+                    ctx.progress_.fetch_add(1, std::memory_order_relaxed);
+                    const auto started = ctx.started_.load(std::memory_order_relaxed);
+                    // At least this many cookies are in the buffer right now.
+                    const long long fill = static_cast<long long>(puts) -
+                                           (static_cast<long long>(started) - static_cast<long long>(empty_before));
+                    long long worst = ctx.worst_fill_.load(std::memory_order_relaxed);
+                    while (fill > worst && !ctx.worst_fill_.compare_exchange_weak(worst, fill, std::memory_order_relaxed)) {
+                    }
+                }
+                ctx.producers_left_.fetch_sub(1, std::memory_order_relaxed);
+                mark_this_thread_finished();
+            });
+        }
+        for (unsigned k = 0; k < c.consumers; ++k) {
+            threads.emplace_back([&, k] {
+                name_this_thread(names[c.producers + k].c_str());
+                run_context::eaten_ = &eaten[k];
+                Ops::consume(*buffer, ctx);
+                consumers_left.fetch_sub(1, std::memory_order_relaxed);
+                mark_this_thread_finished();
+            });
+        }
+        for (unsigned o = 0; o < c.observers; ++o) {
+            threads.emplace_back([&, o] {
+                name_this_thread(names[c.producers + c.consumers + o].c_str());
+                while (consumers_left.load(std::memory_order_relaxed) != 0) {
+                    Ops::observe(*buffer, ctx);
+                    run_context::pause();
+                }
+                mark_this_thread_finished();
+            });
+        }
+        for (auto& t : threads) t.join();
+    }
+    result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    result.puts = ctx.puts_.load();
+    result.empty_gets = ctx.empty_.load();
+    buffer.reset();
+
+    // ---- judge, after every thread has joined ----
+    auto& problems = result.problems;
+    const std::size_t max_listed = 5;
+    auto add = [&](std::string text) {
+        if (problems.size() < max_listed) problems.push_back(std::move(text));
+        else if (problems.size() == max_listed) problems.push_back("... and more");
+    };
+    std::vector<std::vector<unsigned>> times(c.producers, std::vector<unsigned>(c.cookies_per_producer, 0));
+    unsigned long long total = 0;
+    for (unsigned k = 0; k < c.consumers; ++k) {
+        std::vector<long long> last(c.producers, -1);
+        for (const cookie& ck : eaten[k]) {
+            ++total;
+            if (ck.producer >= c.producers || ck.number >= c.cookies_per_producer) {
+                add("consumer " + std::to_string(k) + " got a cookie nobody baked (producer " +
+                    std::to_string(ck.producer) + ", number " + std::to_string(ck.number) +
+                    ") - it read a slot that was never written");
+                continue;
+            }
+            ++times[ck.producer][ck.number];
+            if (static_cast<long long>(ck.number) <= last[ck.producer]) {
+                add("consumer " + std::to_string(k) + " ate cookie " + std::to_string(ck.number) + " of producer " +
+                    std::to_string(ck.producer) + " after cookie " + std::to_string(last[ck.producer]) +
+                    " - FIFO order broken (or a cookie eaten twice)");
+            }
+            last[ck.producer] = std::max<long long>(last[ck.producer], ck.number);
+        }
+    }
+    result.gets = total;
+    unsigned long long lost = 0, twice = 0;
+    for (unsigned p = 0; p < c.producers; ++p) {
+        for (unsigned n = 0; n < c.cookies_per_producer; ++n) {
+            if (times[p][n] == 0) {
+                if (lost++ == 0)
+                    add("cookie " + std::to_string(n) + " of producer " + std::to_string(p) + " was never eaten (lost)");
+            } else if (times[p][n] > 1) {
+                if (twice++ == 0)
+                    add("cookie " + std::to_string(n) + " of producer " + std::to_string(p) + " was eaten " +
+                        std::to_string(times[p][n]) + " times");
+            }
+        }
+    }
+    if (lost > 1) add(std::to_string(lost) + " cookies were lost in all");
+    if (twice > 1) add(std::to_string(twice) + " cookies were eaten more than once in all");
+    const long long worst = ctx.worst_fill_.load();
+    if (worst > capacity)
+        add("at one moment at least " + std::to_string(worst) + " cookies were in a jar of capacity " +
+            std::to_string(capacity) + " - a put succeeded on a full jar");
+    if (const auto over = ctx.oversize_.load(); over > 0)
+        add("size() returned " + std::to_string(over) + " for a jar of capacity " + std::to_string(capacity));
+    return result;
+}
+
+}  // namespace cj::stress

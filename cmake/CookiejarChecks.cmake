@@ -1,0 +1,181 @@
+# How a lesson's checks are built and registered.
+#
+# Every check source compiles against several copies of the buffer ("variants"):
+#   student   lessons/NN-topic/bounded_buffer.hpp   (COOKIEJAR_SCOPE=student)
+#   solution  solutions/NN-topic/bounded_buffer.hpp (repository: must pass every check)
+#   starter   lessons/NN-topic/bounded_buffer.hpp   (repository: must be caught)
+#   mutant    checks/NN-topic/mutants/<name>.hpp    (repository: must be caught by the stated check)
+# Only the header differs: the sources say `#include COOKIEJAR_BUFFER_HEADER`.
+include_guard(GLOBAL)
+find_package(Threads REQUIRED)
+
+# ---- analyses, as INTERFACE targets (never global flags) ---------------------------------
+
+add_library(cookiejar_library INTERFACE)
+target_include_directories(cookiejar_library INTERFACE "${PROJECT_SOURCE_DIR}/checks/include")
+target_compile_features(cookiejar_library INTERFACE cxx_std_20)
+# Reports print paths relative to the repository.
+target_compile_definitions(cookiejar_library INTERFACE COOKIEJAR_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+target_compile_options(cookiejar_library INTERFACE -Wall -Wextra -Wpedantic)
+
+# unit: single-threaded contract checks. The stress backend without a sanitizer: no
+# noise, but a call that blocks forever (a lock never released) is reported with the
+# line that holds the lock.
+add_library(cookiejar_unit INTERFACE)
+target_link_libraries(cookiejar_unit INTERFACE cookiejar_library)
+target_compile_definitions(cookiejar_unit INTERFACE COOKIEJAR_STRESS)
+target_compile_options(cookiejar_unit INTERFACE -O1 -g)
+
+# stress: ThreadSanitizer and the stress backend.
+add_library(cookiejar_stress INTERFACE)
+target_link_libraries(cookiejar_stress INTERFACE cookiejar_library)
+target_compile_definitions(cookiejar_stress INTERFACE COOKIEJAR_STRESS)
+target_compile_options(cookiejar_stress INTERFACE -fsanitize=thread -O1 -g -fno-omit-frame-pointer)
+target_link_options(cookiejar_stress INTERFACE -fsanitize=thread)
+
+# model: Relacy, never with a sanitizer (its fibers have small stacks).
+add_library(cookiejar_model INTERFACE)
+target_link_libraries(cookiejar_model INTERFACE cookiejar_library)
+target_include_directories(cookiejar_model SYSTEM INTERFACE "${COOKIEJAR_RELACY_INCLUDE_DIR}")
+target_compile_definitions(cookiejar_model INTERFACE COOKIEJAR_MODEL RL_DO_ASSERT)
+target_compile_options(cookiejar_model INTERFACE -O1 -g -Wno-unused-parameter -Wno-unused-variable
+  -Wno-deprecated-declarations)
+
+# One Catch2 main per instrumentation: compiled once, linked into every check.
+add_library(cookiejar_main_plain OBJECT "${PROJECT_SOURCE_DIR}/checks/common/catch_main.cpp")
+target_link_libraries(cookiejar_main_plain PUBLIC cookiejar_catch2 cookiejar_library)
+target_link_libraries(cookiejar_main_plain PUBLIC Threads::Threads)
+target_compile_options(cookiejar_main_plain PRIVATE -O1)
+add_library(cookiejar_main_tsan OBJECT "${PROJECT_SOURCE_DIR}/checks/common/catch_main.cpp")
+target_link_libraries(cookiejar_main_tsan PUBLIC cookiejar_catch2 cookiejar_stress)
+
+set(COOKIEJAR_ANALYSES unit stress model)
+set(COOKIEJAR_MAIN_unit cookiejar_main_plain)
+set(COOKIEJAR_MAIN_stress cookiejar_main_tsan)
+set(COOKIEJAR_MAIN_model cookiejar_main_plain)
+
+# cookiejar_wants_lesson(<NN> <out-var>): is lesson NN selected by COOKIEJAR_LESSONS?
+function(cookiejar_wants_lesson nn out)
+  if(COOKIEJAR_LESSONS STREQUAL "all" OR nn IN_LIST COOKIEJAR_LESSONS)
+    set(${out} TRUE PARENT_SCOPE)
+  else()
+    set(${out} FALSE PARENT_SCOPE)
+  endif()
+endfunction()
+
+# cookiejar_check_executable(<target> <analysis> <header> <sources>...)
+function(cookiejar_check_executable target analysis header)
+  add_executable(${target} ${ARGN})
+  target_link_libraries(${target} PRIVATE cookiejar_${analysis} ${COOKIEJAR_MAIN_${analysis}} cookiejar_catch2)
+  target_compile_definitions(${target} PRIVATE COOKIEJAR_BUFFER_HEADER="${header}")
+endfunction()
+
+# cookiejar_lesson(
+#   NUMBER 02 TOPIC lock
+#   UNIT <sources>  STRESS <sources>  MODEL <sources>   (any of them; each one executable)
+#   DEMO <sources>)                                     (a demo program, std backend: built against
+#                                                        the lesson in the student scope and against
+#                                                        the solution, and run once as a test, in the
+#                                                        repository scope)
+#
+# Reads checks/NN-topic/mutants/manifest.json: which check must catch each mutant and the starter.
+function(cookiejar_lesson)
+  cmake_parse_arguments(L "" "NUMBER;TOPIC" "UNIT;STRESS;MODEL;DEMO" ${ARGN})
+  set(dir "${L_NUMBER}-${L_TOPIC}")
+  set(lesson_header "${PROJECT_SOURCE_DIR}/lessons/${dir}/bounded_buffer.hpp")
+  set(solution_header "${PROJECT_SOURCE_DIR}/solutions/${dir}/bounded_buffer.hpp")
+  set(prefix "lesson${L_NUMBER}")
+  set(driver "${PROJECT_SOURCE_DIR}/checks/tools/expect-caught.cmake")
+
+  set(analyses "")
+  foreach(a IN LISTS COOKIEJAR_ANALYSES)
+    string(TOUPPER ${a} A)
+    if(L_${A})
+      list(APPEND analyses ${a})
+    endif()
+  endforeach()
+
+  # A variant that must pass: one CTest test per Catch2 test case, named
+  # lessonNN.<variant>.<analysis>.<test case>.
+  macro(_cookiejar_passing_variant variant header)
+    foreach(a IN LISTS analyses)
+      string(TOUPPER ${a} A)
+      set(t "${prefix}_${variant}_${a}")
+      cookiejar_check_executable(${t} ${a} "${header}" ${L_${A}})
+      catch_discover_tests(${t}
+        TEST_PREFIX "${prefix}.${variant}.${a}."
+        PROPERTIES LABELS "${prefix};${variant};${a}" TIMEOUT 300)
+    endforeach()
+  endmacro()
+
+  # A variant that must be caught: one CTest test that runs every analysis and
+  # compares what failed with the manifest.
+  macro(_cookiejar_caught_variant variant header expected)
+    set(exes "")
+    foreach(a IN LISTS analyses)
+      string(TOUPPER ${a} A)
+      set(t "${prefix}_${variant}_${a}")
+      cookiejar_check_executable(${t} ${a} "${header}" ${L_${A}})
+      list(APPEND exes "${a}=$<TARGET_FILE:${t}>")
+    endforeach()
+    string(REPLACE ";" "," exes_arg "${exes}")
+    string(REPLACE ";" "," expected_arg "${expected}")
+    add_test(NAME "${prefix}.${variant}.is_caught"
+      COMMAND ${CMAKE_COMMAND} "-DNAME=${prefix}.${variant}" "-DEXPECTED=${expected_arg}" "-DCHECKS=${exes_arg}"
+              -P "${driver}")
+    set_tests_properties("${prefix}.${variant}.is_caught" PROPERTIES LABELS "${prefix};caught" TIMEOUT 600)
+  endmacro()
+
+  if(L_DEMO)
+    add_executable(${prefix}_demo ${L_DEMO})
+    target_link_libraries(${prefix}_demo PRIVATE cookiejar_library)
+    target_compile_options(${prefix}_demo PRIVATE -O2)
+    set_target_properties(${prefix}_demo PROPERTIES OUTPUT_NAME "${prefix}-demo")
+  endif()
+
+  if(COOKIEJAR_SCOPE STREQUAL "student")
+    if(L_DEMO)
+      target_compile_definitions(${prefix}_demo PRIVATE COOKIEJAR_BUFFER_HEADER="${lesson_header}")
+    endif()
+    _cookiejar_passing_variant(student "${lesson_header}")
+    return()
+  endif()
+
+  if(L_DEMO)
+    target_compile_definitions(${prefix}_demo PRIVATE COOKIEJAR_BUFFER_HEADER="${solution_header}")
+    add_test(NAME "${prefix}.solution.demo.runs" COMMAND ${prefix}_demo)
+    set_tests_properties("${prefix}.solution.demo.runs" PROPERTIES LABELS "${prefix};solution;demo" TIMEOUT 60)
+  endif()
+
+  _cookiejar_passing_variant(solution "${solution_header}")
+
+  set(manifest_file "${CMAKE_CURRENT_SOURCE_DIR}/mutants/manifest.json")
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${manifest_file}")
+  file(READ "${manifest_file}" manifest)
+  string(JSON starter_expected_n LENGTH "${manifest}" starter caught_by)
+  set(starter_expected "")
+  math(EXPR last "${starter_expected_n} - 1")
+  foreach(i RANGE ${last})
+    string(JSON c GET "${manifest}" starter caught_by ${i})
+    list(APPEND starter_expected ${c})
+  endforeach()
+  _cookiejar_caught_variant(starter "${lesson_header}" "${starter_expected}")
+
+  string(JSON count LENGTH "${manifest}" mutants)
+  if(count LESS 1)
+    message(FATAL_ERROR "${manifest_file}: no mutants")
+  endif()
+  math(EXPR last "${count} - 1")
+  foreach(i RANGE ${last})
+    string(JSON name GET "${manifest}" mutants ${i} name)
+    string(JSON caught_by GET "${manifest}" mutants ${i} caught_by)
+    set(header "${CMAKE_CURRENT_SOURCE_DIR}/mutants/${name}.hpp")
+    if(NOT EXISTS "${header}")
+      message(FATAL_ERROR "${manifest_file}: mutant '${name}' has no file ${header}")
+    endif()
+    if(NOT caught_by IN_LIST analyses)
+      message(FATAL_ERROR "${manifest_file}: mutant '${name}' names check '${caught_by}', which lesson ${L_NUMBER} does not have (${analyses})")
+    endif()
+    _cookiejar_caught_variant("mutant.${name}" "${header}" "${caught_by}")
+  endforeach()
+endfunction()

@@ -1,0 +1,46 @@
+# Catch2 and Relacy: the installed packages when there are any, else a pinned download.
+include_guard(GLOBAL)
+include(FetchContent)
+
+# ---- Catch2: v3 if installed, else v2 (Debian 12's catch2 package), else v3 from source.
+find_package(Catch2 3 QUIET CONFIG)
+if(Catch2_FOUND)
+  set(COOKIEJAR_CATCH2_MAJOR 3)
+else()
+  find_package(Catch2 2 QUIET CONFIG)
+  if(Catch2_FOUND)
+    set(COOKIEJAR_CATCH2_MAJOR 2)
+  else()
+    message(STATUS "cookiejar: Catch2 is not installed; fetching v3.5.4 (or: apt-get install catch2)")
+    FetchContent_Declare(Catch2
+      GIT_REPOSITORY https://github.com/catchorg/Catch2.git
+      GIT_TAG        v3.5.4)
+    FetchContent_MakeAvailable(Catch2)
+    list(APPEND CMAKE_MODULE_PATH "${catch2_SOURCE_DIR}/extras")
+    set(COOKIEJAR_CATCH2_MAJOR 3)
+  endif()
+endif()
+include(Catch)
+message(STATUS "cookiejar: Catch2 v${COOKIEJAR_CATCH2_MAJOR}")
+
+# The include shim <cookiejar/catch.hpp> picks the headers with this definition.
+add_library(cookiejar_catch2 INTERFACE)
+if(COOKIEJAR_CATCH2_MAJOR EQUAL 3)
+  target_link_libraries(cookiejar_catch2 INTERFACE Catch2::Catch2)
+  target_compile_definitions(cookiejar_catch2 INTERFACE COOKIEJAR_CATCH2_V3)
+else()
+  target_link_libraries(cookiejar_catch2 INTERFACE Catch2::Catch2)
+endif()
+
+# ---- Relacy: Debian's relacy-dev, else the same upstream commit from source.
+find_path(COOKIEJAR_RELACY_INCLUDE_DIR relacy/relacy.hpp)
+if(NOT COOKIEJAR_RELACY_INCLUDE_DIR)
+  message(STATUS "cookiejar: Relacy is not installed; fetching commit acc09bb (or: apt-get install relacy-dev)")
+  FetchContent_Declare(relacy
+    GIT_REPOSITORY https://github.com/dvyukov/relacy.git
+    GIT_TAG        acc09bbe65a1837a08912774c7fed178547514e6)
+  FetchContent_Populate(relacy)
+  # The repository's headers sit in relacy/ at its top, like the package's /usr/include/relacy.
+  set(COOKIEJAR_RELACY_INCLUDE_DIR "${relacy_SOURCE_DIR}" CACHE PATH "" FORCE)
+endif()
+message(STATUS "cookiejar: Relacy headers in ${COOKIEJAR_RELACY_INCLUDE_DIR}")
