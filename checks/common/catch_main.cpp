@@ -40,8 +40,13 @@
 //   halt_on_error=1        the first race fails the check (exit code 66)
 //   second_deadlock_stack  lock-order reports show both stacks
 //   history_size=4         enough memory to show the earlier access of a race
+//   strip_path_prefix      paths in reports are relative to the repository
+#ifndef COOKIEJAR_SOURCE_DIR
+#define COOKIEJAR_SOURCE_DIR ""
+#endif
 extern "C" const char* __tsan_default_options() {
-    return "halt_on_error=1:exitcode=66:second_deadlock_stack=1:history_size=4";
+    return "halt_on_error=1:exitcode=66:second_deadlock_stack=1:history_size=4:strip_path_prefix=" COOKIEJAR_SOURCE_DIR
+           "/";
 }
 #endif
 

@@ -30,7 +30,7 @@ public:
     // when the jar is full.
     bool try_put(const T& item) {
         std::lock_guard<cj::mutex> lock(mutex_);  // FIX(2): the check and the write happen under one lock
-        if (count_ == capacity_) return false;   // FIX(3): RAII unlocks on every return path
+        if (count_ == capacity_) return false;
         slots_[(head_ + count_) % capacity_] = item;
         ++count_;
         return true;
@@ -39,7 +39,7 @@ public:
     // Moves `item` in at the back. Returns false, and does not move from `item`, when full.
     bool try_put(T&& item) {
         std::lock_guard<cj::mutex> lock(mutex_);  // FIX(2): the check and the write happen under one lock
-        if (count_ == capacity_) return false;   // FIX(3): RAII unlocks on every return path
+        if (count_ == capacity_) return false;
         slots_[(head_ + count_) % capacity_] = std::move(item);
         ++count_;
         return true;

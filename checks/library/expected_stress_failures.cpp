@@ -1,0 +1,136 @@
+// Test cases that must END THE PROCESS in one exact way, under ThreadSanitizer and the
+// stress harness. They are hidden ([.]) and run one at a time by expect-failure.cmake
+// (see CMakeLists.txt), which checks the exit code and the report's text.
+//
+// MARK(...) comments tag the lines a report must name; the driver finds them by text.
+#include <cookiejar/stress_check.hpp>
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <cookiejar/catch.hpp>
+
+namespace {
+
+using cj::stress::cookie;
+
+// A locked ring buffer with two switchable bugs.
+template <bool UnlockedSize, bool LeaksLockWhenEmpty>
+class ring {
+public:
+    explicit ring(std::size_t capacity) : slots_(capacity), capacity_(capacity) {}
+
+    bool try_put(const cookie& c) {
+        std::lock_guard<cj::mutex> lock(mutex_);
+        if (count_ == capacity_) return false;
+        slots_[(head_ + count_) % capacity_] = c;
+        ++count_;
+        return true;
+    }
+
+    std::optional<cookie> try_get() {
+        mutex_.lock();  // MARK(leaked lock)
+        if (count_ == 0) {
+            if (!LeaksLockWhenEmpty) mutex_.unlock();
+            return std::nullopt;  // with the bug: returns still holding the lock
+        }
+        const cookie c = slots_[head_];
+        head_ = (head_ + 1) % capacity_;
+        --count_;
+        mutex_.unlock();
+        return c;
+    }
+
+    [[nodiscard]] std::size_t size() const {
+        if (UnlockedSize) {
+            return count_;  // MARK(unlocked read): a data race with every put and get
+        }
+        std::lock_guard<cj::mutex> lock(mutex_);
+        return count_;
+    }
+
+    [[nodiscard]] std::size_t capacity() const { return capacity_; }
+
+private:
+    mutable cj::mutex mutex_;
+    std::vector<cookie> slots_;
+    const std::size_t capacity_;
+    std::size_t head_ = 0;
+    std::size_t count_ = 0;
+};
+
+struct polling {
+    template <class Jar>
+    static void put(Jar& j, const cookie& c, cj::stress::run_context&) {
+        while (!j.try_put(c)) cj::stress::run_context::pause();
+    }
+    template <class Jar>
+    static void consume(Jar& j, cj::stress::run_context& ctx) {
+        for (;;) {
+            const bool last_look = ctx.producers_done();
+            ctx.taking();
+            if (auto c = j.try_get()) {
+                ctx.took(*c);
+                continue;
+            }
+            ctx.took_nothing();
+            if (last_look) return;
+            cj::stress::run_context::pause();
+        }
+    }
+    template <class Jar>
+    static void observe(Jar& j, cj::stress::run_context& ctx) {
+        ctx.observed_size(j.size(), j.capacity());
+    }
+};
+
+template <class Jar>
+void stress_run() {
+    cj::stress::config c;
+    c.producers = 2;
+    c.consumers = 2;
+    c.observers = 1;
+    c.cookies_per_producer = 2000;
+    c.capacity = 2;
+    const std::string name = cj::testing::current_test_name();
+    const auto outcome = cj::stress::run<Jar, polling>(c, name.c_str());
+    // Reached only if neither ThreadSanitizer nor the watchdog ended the process.
+    INFO(outcome.report());
+    FAIL("the run was expected to be ended by ThreadSanitizer or by the watchdog");
+}
+
+}  // namespace
+
+// Expected: exit 66 and a ThreadSanitizer data race report naming the unlocked read.
+// The harness's registry and run_context must add no happens-before edge that would
+// order the observer's read after the producers' writes.
+TEST_CASE("a buffer whose size() reads without the lock", "[.][library][stress]") {
+    stress_run<ring<true, false>>();
+}
+
+// Expected: exit 70 and the harness watchdog's report: who waits to lock the jar's
+// mutex, and that a consumer holds it since the marked line.
+TEST_CASE("a buffer whose try_get keeps the lock when the jar is empty", "[.][library][stress]") {
+    stress_run<ring<false, true>>();
+}
+
+// Expected: exit 66 and a lock-order-inversion report, although the two threads never
+// ran at the same time (ThreadSanitizer predicts the deadlock from the orders alone).
+TEST_CASE("two threads lock two cj::mutexes in opposite orders, one after the other", "[.][library][stress]") {
+    cj::mutex a;
+    cj::mutex b;
+    std::thread first([&] {
+        std::lock_guard<cj::mutex> la(a);
+        std::lock_guard<cj::mutex> lb(b);
+    });
+    first.join();
+    std::thread second([&] {
+        std::lock_guard<cj::mutex> lb(b);
+        std::lock_guard<cj::mutex> la(a);
+    });
+    second.join();
+    FAIL("ThreadSanitizer did not report the lock-order inversion");
+}
