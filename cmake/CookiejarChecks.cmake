@@ -16,7 +16,10 @@ target_include_directories(cookiejar_library INTERFACE "${PROJECT_SOURCE_DIR}/ch
 target_compile_features(cookiejar_library INTERFACE cxx_std_20)
 # Reports print paths relative to the repository.
 target_compile_definitions(cookiejar_library INTERFACE COOKIEJAR_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
-target_compile_options(cookiejar_library INTERFACE -Wall -Wextra -Wpedantic)
+target_compile_options(cookiejar_library INTERFACE -Wall -Wextra -Wpedantic
+  # Paths in assertions, reports and debug info relative to the repository, so what a
+  # check prints reads the same on every machine (and a student can open it as shown).
+  "-ffile-prefix-map=${PROJECT_SOURCE_DIR}/=")
 
 # unit: single-threaded contract checks. The stress backend without a sanitizer: no
 # noise, but a call that blocks forever (a lock never released) is reported with the
@@ -64,10 +67,15 @@ function(cookiejar_wants_lesson nn out)
 endfunction()
 
 # cookiejar_check_executable(<target> <analysis> <header> <sources>...)
+# In a lesson, COOKIEJAR_LESSON_NAMESPACE (lesson01, lesson02, ...) names the namespace
+# of the header, so checks shared by several lessons can name the buffer.
 function(cookiejar_check_executable target analysis header)
   add_executable(${target} ${ARGN})
   target_link_libraries(${target} PRIVATE cookiejar_${analysis} ${COOKIEJAR_MAIN_${analysis}} cookiejar_catch2)
   target_compile_definitions(${target} PRIVATE COOKIEJAR_BUFFER_HEADER="${header}")
+  if(COOKIEJAR_LESSON_NAMESPACE)
+    target_compile_definitions(${target} PRIVATE COOKIEJAR_LESSON_NAMESPACE=${COOKIEJAR_LESSON_NAMESPACE})
+  endif()
 endfunction()
 
 # cookiejar_lesson(
@@ -85,6 +93,7 @@ function(cookiejar_lesson)
   set(lesson_header "${PROJECT_SOURCE_DIR}/lessons/${dir}/bounded_buffer.hpp")
   set(solution_header "${PROJECT_SOURCE_DIR}/solutions/${dir}/bounded_buffer.hpp")
   set(prefix "lesson${L_NUMBER}")
+  set(COOKIEJAR_LESSON_NAMESPACE "lesson${L_NUMBER}")
   set(driver "${PROJECT_SOURCE_DIR}/checks/tools/expect-caught.cmake")
 
   set(analyses "")

@@ -1,7 +1,7 @@
 #pragma once
-// MUTANT (check-then-act): try_put checks for room in one critical section and
-// writes in another; two producers can both see the last free slot.
-// Lesson 02 — lock: the cookie jar, safe for many producers and consumers at once.
+// MUTANT (check-then-act): try_put(const T&) looks for room in one critical section
+// and puts in another; two producers can both see the last free slot.
+// Lesson 02: the lesson 01 jar, safe for many producers and consumers at once.
 #include <cookiejar/sync.hpp>
 
 #include <cstddef>
@@ -13,72 +13,95 @@
 
 namespace lesson02 {
 
-// A bounded FIFO buffer (a ring of `capacity` slots) that any number of threads may
-// use at the same time.
+// bounded_buffer<T>: a first-in, first-out queue that holds at most capacity() items
+// and that any number of threads may use at the same time.
 //
-// Guarantees: every member is linearizable — each call appears to happen at one
-// instant between its start and its return, so the jar behaves as if the calls were
-// made one at a time. try_put/try_get never block for long: they take the lock,
-// look, act, and return.
-// Does not promise: fairness (a busy producer may win again and again), or any
-// waiting — a caller that wants to wait for room or for a cookie must poll (lesson 03
-// and 04 make the jar wait for you).
+// Guarantees:
+//   - Linearizable: every call appears to take effect at one instant between its
+//     start and its return, so the jar behaves as if the calls came one at a time —
+//     and then it keeps lesson 01's promises (FIFO, bounded, caller's value left
+//     alone on a full jar, std::nullopt on an empty one).
+//   - Never blocks for long: each call takes the lock, looks, acts, and returns.
+//
+// Does NOT promise:
+//   - Waiting. A full or empty jar is reported at once; a caller that wants to wait
+//     must try again later (poll). Lessons 03 and 04 make the jar wait for you.
+//   - Fairness: a busy producer may win the lock again and again.
+//   - That size() is still true when the caller looks at it: another thread may
+//     have changed the jar a moment later.
 template <class T>
 class bounded_buffer {
 public:
-    explicit bounded_buffer(std::size_t capacity) : slots_(check_capacity(capacity)), capacity_(capacity) {}
+    explicit bounded_buffer(std::size_t capacity)
+        : slots_(checked_capacity(capacity)), capacity_(capacity) {}
 
-    // Puts a copy of `item` at the back. Returns false, and leaves `item` as it was,
-    // when the jar is full.
+    // Adds a copy of item at the back. False, and nothing changes, when full.
     bool try_put(const T& item) {
         {
-            std::lock_guard<cj::mutex> lock(mutex_);
-            if (count_ == capacity_) return false;
+            std::lock_guard<cj::mutex> look(mutex_);
+            if (full()) {
+                return false;
+            }
         }
         std::lock_guard<cj::mutex> lock(mutex_);
-        slots_[(head_ + count_) % capacity_] = item;
+        slots_.at(tail()).emplace(item);
         ++count_;
         return true;
     }
 
-    // Moves `item` in at the back. Returns false, and does not move from `item`, when full.
+    // Moves item in at the back. False when full, and then item is not moved from.
     bool try_put(T&& item) {
         std::lock_guard<cj::mutex> lock(mutex_);
-        if (count_ == capacity_) return false;
-        slots_[(head_ + count_) % capacity_] = std::move(item);
+        if (full()) {
+            return false;
+        }
+        slots_.at(tail()).emplace(std::move(item));
         ++count_;
         return true;
     }
 
-    // Takes the oldest cookie, or std::nullopt when the jar is empty.
+    // Removes and returns the oldest item, or std::nullopt when empty.
     std::optional<T> try_get() {
         std::lock_guard<cj::mutex> lock(mutex_);
-        if (count_ == 0) return std::nullopt;
-        std::optional<T> item(std::move(slots_[head_]));
+        if (count_ == 0) {
+            return std::nullopt;
+        }
+        std::optional<T> item = std::exchange(slots_.at(head_), std::nullopt);
         head_ = (head_ + 1) % capacity_;
         --count_;
         return item;
     }
 
-    // How many cookies are in the jar at some instant during the call.
     [[nodiscard]] std::size_t size() const {
         std::lock_guard<cj::mutex> lock(mutex_);
         return count_;
     }
 
-    [[nodiscard]] std::size_t capacity() const { return capacity_; }  // never changes: no lock needed
+    [[nodiscard]] std::size_t capacity() const { return capacity_; }  // fixed: no lock needed
 
 private:
-    static std::size_t check_capacity(std::size_t capacity) {
-        if (capacity == 0) throw std::invalid_argument("bounded_buffer: capacity must be at least 1");
+    static std::size_t checked_capacity(std::size_t capacity) {
+        if (capacity == 0) {
+            throw std::invalid_argument(
+                "bounded_buffer: capacity must be at least 1 (a jar that holds 0 cookies "
+                "can never accept one)");
+        }
         return capacity;
     }
 
-    mutable cj::mutex mutex_;   // guards head_, count_ and the contents of slots_
-    std::vector<T> slots_;      // guarded by mutex_; size() == capacity_, fixed after construction
-    const std::size_t capacity_;
-    std::size_t head_ = 0;      // guarded by mutex_; index of the oldest cookie, head_ < capacity_
-    std::size_t count_ = 0;     // guarded by mutex_; cookies in the jar, count_ <= capacity_
+    // Requires: mutex_ is held by the caller.
+    [[nodiscard]] bool full() const { return count_ == capacity_; }
+
+    // The slot the next try_put fills. Requires: mutex_ is held by the caller.
+    [[nodiscard]] std::size_t tail() const { return (head_ + count_) % capacity_; }
+
+    mutable cj::mutex mutex_;  // guards slots_, head_ and count_ (mutable: size() const locks it)
+    // Guarded by mutex_. Slot i holds an item exactly when it lies in the count_ slots
+    // from head_ on (wrapping); every other slot is std::nullopt. slots_.size() == capacity_.
+    std::vector<std::optional<T>> slots_;
+    const std::size_t capacity_;  // > 0, fixed at construction: read without the lock
+    std::size_t head_ = 0;        // guarded by mutex_; index of the oldest item; head_ < capacity_
+    std::size_t count_ = 0;       // guarded by mutex_; number of items held; count_ <= capacity_
 };
 
 }  // namespace lesson02

@@ -53,14 +53,18 @@ namespace cj::model {
 // Fails the current schedule with a message (formatted like printf) if `ok` is false.
 // Call from a scenario's thread() or after(). The message is copied.
 inline void require(bool ok, const char* format, ...) __attribute__((format(printf, 2, 3)));
+namespace detail {
+// The message of the last failed require(); no heap use while a schedule fails.
+inline char last_message[1024] = "";
+}  // namespace detail
+
 inline void require(bool ok, const char* format, ...) {
     if (ok) return;
-    static char message[512];  // Relacy copies it at once; no heap use while failing
     va_list args;
     va_start(args, format);
-    std::vsnprintf(message, sizeof message, format, args);
+    std::vsnprintf(detail::last_message, sizeof detail::last_message, format, args);
     va_end(args);
-    rl::ctx().fail_test(message, rl::test_result_user_assert_failed,
+    rl::ctx().fail_test(detail::last_message, rl::test_result_user_assert_failed,
                         rl::debug_info("scenario", "(scenario)", 0));
 }
 
@@ -112,7 +116,8 @@ struct step {
 struct failure {
     search_kind found_by = search_kind::bounded;
     unsigned context_bound = 0;
-    std::string verdict;           // Relacy's result, e.g. "DEADLOCK (deadlock detected)"
+    std::string verdict;           // Relacy's result, e.g. "DEADLOCK"
+    std::string message;           // the scenario's own words, when require() failed
     rl::iteration_t schedule = 0;  // which schedule failed
     std::string replay_state;      // Relacy's state string; with the search it replays the schedule
     std::vector<step> steps;
@@ -262,6 +267,7 @@ result check(const std::string& test_name, const budget& b = {}) {
     std::ostream quiet(nullptr);  // progress lines go nowhere
 
     auto run_one = [&](search_kind kind, unsigned bound, rl::iteration_t iterations, const std::string& initial) {
+        detail::last_message[0] = '\0';
         rl::test_params p;  // a fresh one per call: simulate() writes into it
         p.search_type = kind == search_kind::bounded ? rl::sched_bound : rl::sched_random;
         p.context_bound = bound;
@@ -280,15 +286,9 @@ result check(const std::string& test_name, const budget& b = {}) {
             f.context_bound = bound;
             f.schedule = p.stop_iteration;
             f.replay_state = std::string(p.final_state.c_str());
-            const std::string text = buf.contents();
-            const auto verdict_at = text.rfind("\niteration: ");
-            if (verdict_at != std::string::npos) {
-                const auto line_start = text.rfind('\n', verdict_at - 1);
-                f.verdict = text.substr(line_start == std::string::npos ? 0 : line_start + 1,
-                                        verdict_at - (line_start == std::string::npos ? 0 : line_start + 1));
-            }
-            if (f.verdict.empty()) f.verdict = rl::test_result_str(p.test_result);
-            f.steps = detail::parse_history(text);
+            f.verdict = rl::test_result_str(p.test_result);
+            if (p.test_result == rl::test_result_user_assert_failed) f.message = detail::last_message;
+            f.steps = detail::parse_history(buf.contents());
             r.failed = std::move(f);
         }
         return ok;

@@ -101,12 +101,6 @@ inline std::string explain(const std::string& verdict) {
     if (is("RECURSION ON NON-RECURSIVE MUTEX")) return "a thread locked a mutex it already holds (it would wait for itself forever)";
     if (is("UNLOCKING MUTEX W/O OWNERSHIP")) return "a thread unlocked a mutex it does not hold";
     if (is("LIVELOCK")) return "livelock: the threads keep running but none makes progress";
-    if (is("USER ASSERT FAILED")) {
-        const auto open = verdict.find('(');
-        const auto close = verdict.rfind(')');
-        if (open != std::string::npos && close != std::string::npos && close > open)
-            return verdict.substr(open + 1, close - open - 1);
-    }
     if (is("MEMORY LEAK")) return "memory allocated during the scenario was never freed";
     if (is("ACCESS TO FREED MEMORY")) return "memory was used after it was freed";
     return verdict;
@@ -178,7 +172,9 @@ inline std::string result::report() const {
             rows.push_back({s.thread, s.what});
             continue;
         }
-        if (detail::is_relacy_internal(s) || s.what == "blocking current thread") continue;
+        if (detail::is_relacy_internal(s) || s.what == "blocking current thread" ||
+            s.what.rfind("unblocking thread", 0) == 0)
+            continue;
         const auto ev = names.translate(s.what);
         if (ev.action.rfind("lock ", 0) == 0) holder[ev.object] = {s.thread, s.line, detail::relative(s.file)};
         if (ev.action.rfind("unlock ", 0) == 0) holder.erase(ev.object);
@@ -193,7 +189,7 @@ inline std::string result::report() const {
 
     std::string out;
     out += "model check \"" + scenario + "\" FAILED\n";
-    out += "  what went wrong: " + detail::explain(f.verdict) + "\n";
+    out += "  what went wrong: " + (f.message.empty() ? detail::explain(f.verdict) : f.message) + "\n";
     if (f.verdict.rfind("DEADLOCK", 0) == 0) {
         for (const auto& [th, object] : blocked_on) {
             if (finished.count(th) != 0) continue;
@@ -232,7 +228,7 @@ inline std::string result::report() const {
         out += line + "\n";
     }
     out += "  " + std::string(4 + threads * (width + 2), '-') + "\n";
-    out += "  then: " + f.verdict + "\n";
+    out += "  then: " + (f.message.empty() ? f.verdict : "the check after the run failed (see above)") + "\n";
     out += "\n  replay exactly this schedule:\n    " + replay_command + "\n";
     return out;
 }

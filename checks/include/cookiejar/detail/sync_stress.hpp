@@ -17,12 +17,15 @@
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <mutex>
 #include <semaphore>
 #include <string>
 #include <thread>
 
 #include <cookiejar/detail/stress_registry.hpp>
+#include <cookiejar/detail/wait_for_picture.hpp>
 #include <cookiejar/source_location.hpp>
 
 namespace cj {
@@ -40,6 +43,7 @@ public:
 
     void lock(cj::source_location loc = cj::source_location::current()) {
         stress::noise();
+        if (state_.owner.load(std::memory_order_relaxed) == stress::detail::my_slot()) relock(loc);
         if (!m_.try_lock()) {
             stress::detail::waiting_scope w(stress::wait_kind::lock, state_, loc);
             m_.lock();
@@ -63,6 +67,22 @@ public:
     stress::waitable& state() noexcept { return state_; }
 
 private:
+    // Locking a std::mutex the thread already holds is undefined behaviour and, in
+    // practice, waits forever. Say so at once, with both lines.
+    [[noreturn]] void relock(cj::source_location loc) const {
+        std::fprintf(stderr,
+                     "\ncookiejar: a thread locks mutex #%u again at %s, but it already holds it\n"
+                     "(locked at %s and not unlocked since). A cj::mutex is not recursive: this\n"
+                     "call would wait for itself forever. Look for a path that returns without unlocking.\n",
+                     state_.id, stress::where(loc.file_name(), loc.line(), loc.function_name()).c_str(),
+                     stress::where(state_.owner_file.load(std::memory_order_relaxed),
+                                   state_.owner_line.load(std::memory_order_relaxed),
+                                   state_.owner_function.load(std::memory_order_relaxed))
+                         .c_str());
+        std::fflush(stderr);
+        std::_Exit(71);
+    }
+
     std::mutex m_;
     stress::waitable state_{"mutex"};  // who holds m_, for reports only
 };

@@ -1,12 +1,12 @@
 #pragma once
 // A test cookie that remembers whether it was moved from, so a check can tell
 // "the jar left my cookie alone" from "the jar took what was inside it".
-// Shared by unit_test.cpp and property_test.cpp.
+// Shared by unit_test.cpp and property_test.cpp (lessons 01 and 02).
 
 #include <ostream>
 #include <utility>
 
-namespace lesson01_checks {
+namespace cookiejar_checks {
 
 struct cookie {
     int id = 0;
@@ -35,4 +35,4 @@ inline std::ostream& operator<<(std::ostream& out, const cookie& c) {
     return out;
 }
 
-}  // namespace lesson01_checks
+}  // namespace cookiejar_checks

@@ -1,5 +1,6 @@
-// Lesson 01 property checks: long random sequences of try_put / try_get, each
-// step compared with a std::deque that plays the same part (the "model").
+// Property checks of the try_put/try_get contract (lessons 01 and 02): long random
+// sequences of try_put / try_get, each step compared with a std::deque that plays
+// the same part (the "model"). COOKIEJAR_LESSON_NAMESPACE names the lesson.
 // The seeds are fixed, so every run tries exactly the same sequences, and a
 // failure names the seed, the step and the operation where the two disagreed.
 #include COOKIEJAR_BUFFER_HEADER
@@ -20,8 +21,8 @@
 
 namespace {
 
-using lesson01::bounded_buffer;
-using lesson01_checks::cookie;
+using COOKIEJAR_LESSON_NAMESPACE::bounded_buffer;
+using cookiejar_checks::cookie;
 
 constexpr std::uint32_t first_seed = 1;
 constexpr std::uint32_t sequence_count = 200;
@@ -212,7 +213,7 @@ private:
 
 }  // namespace
 
-TEST_CASE("random puts and gets agree with a std::deque model at every step", "[lesson01][property]") {
+TEST_CASE("random puts and gets agree with a std::deque model at every step", "[property]") {
     const std::size_t capacity = GENERATE(values<std::size_t>({1, 2, 3, 64}));
     for (std::uint32_t seed = first_seed; seed < first_seed + sequence_count; ++seed) {
         const sequence_result result = sequence_runner(seed, capacity).run();

@@ -1,6 +1,7 @@
-// Lesson 01 unit checks: the sequential contract of bounded_buffer, one rule per test.
+// Unit checks of the try_put/try_get contract (lessons 01 and 02), one rule per test.
 // The build compiles this file against the student's header, the solution and
-// every mutant; COOKIEJAR_BUFFER_HEADER names the header under test.
+// every mutant; COOKIEJAR_BUFFER_HEADER names the header under test and
+// COOKIEJAR_LESSON_NAMESPACE its namespace (lesson01, lesson02).
 #include COOKIEJAR_BUFFER_HEADER
 
 #include <cookiejar/catch.hpp>
@@ -17,8 +18,8 @@
 
 namespace {
 
-using lesson01::bounded_buffer;
-using lesson01_checks::cookie;
+using COOKIEJAR_LESSON_NAMESPACE::bounded_buffer;
+using cookiejar_checks::cookie;
 
 // try_get() as text, so a failed check prints what came out:
 // "3", "cookie 3", or "nothing" for std::nullopt.
@@ -46,7 +47,7 @@ std::string refused_capacity_message() {
 
 }  // namespace
 
-TEST_CASE("a jar of capacity 0 is refused", "[lesson01][unit]") {
+TEST_CASE("a jar of capacity 0 is refused", "[unit]") {
     REQUIRE_THROWS_AS(bounded_buffer<int>(0), std::invalid_argument);
     const std::string message = refused_capacity_message();
     INFO("the exception said: \"" << message << "\"");
@@ -54,11 +55,11 @@ TEST_CASE("a jar of capacity 0 is refused", "[lesson01][unit]") {
     CHECK(message.find("capacity") != std::string::npos);
 }
 
-TEST_CASE("a jar of capacity 1 is accepted", "[lesson01][unit]") {
+TEST_CASE("a jar of capacity 1 is accepted", "[unit]") {
     REQUIRE_NOTHROW(bounded_buffer<int>(1));
 }
 
-TEST_CASE("capacity() is the number the jar was made with, and never changes", "[lesson01][unit]") {
+TEST_CASE("capacity() is the number the jar was made with, and never changes", "[unit]") {
     const std::size_t capacity = GENERATE(values<std::size_t>({1, 2, 3, 64}));
     bounded_buffer<int> jar(capacity);
     REQUIRE(jar.capacity() == capacity);
@@ -68,14 +69,14 @@ TEST_CASE("capacity() is the number the jar was made with, and never changes", "
     REQUIRE(jar.capacity() == capacity);
 }
 
-TEST_CASE("a new jar is empty", "[lesson01][unit]") {
+TEST_CASE("a new jar is empty", "[unit]") {
     bounded_buffer<int> jar(3);
     REQUIRE(jar.size() == 0);
     REQUIRE(take(jar) == "nothing");
     REQUIRE(jar.size() == 0);
 }
 
-TEST_CASE("cookies come out in the order they went in", "[lesson01][unit]") {
+TEST_CASE("cookies come out in the order they went in", "[unit]") {
     bounded_buffer<int> jar(5);
     int third = 3;
     const int fifth = 5;
@@ -92,7 +93,7 @@ TEST_CASE("cookies come out in the order they went in", "[lesson01][unit]") {
     REQUIRE(take(jar) == "nothing");
 }
 
-TEST_CASE("size() counts every put and every get", "[lesson01][unit]") {
+TEST_CASE("size() counts every put and every get", "[unit]") {
     bounded_buffer<int> jar(3);
     const int one = 1;
     REQUIRE(jar.size() == 0);
@@ -117,7 +118,7 @@ TEST_CASE("size() counts every put and every get", "[lesson01][unit]") {
     REQUIRE(jar.size() == 0);
 }
 
-TEST_CASE("a full jar refuses a copied cookie and keeps what it holds", "[lesson01][unit]") {
+TEST_CASE("a full jar refuses a copied cookie and keeps what it holds", "[unit]") {
     const std::size_t capacity = GENERATE(values<std::size_t>({1, 2, 3, 64}));
     const int n = static_cast<int>(capacity);
     bounded_buffer<cookie> jar(capacity);
@@ -140,7 +141,7 @@ TEST_CASE("a full jar refuses a copied cookie and keeps what it holds", "[lesson
     REQUIRE(take(jar) == "nothing");
 }
 
-TEST_CASE("a full jar refuses a moved cookie without moving from it", "[lesson01][unit]") {
+TEST_CASE("a full jar refuses a moved cookie without moving from it", "[unit]") {
     const std::size_t capacity = GENERATE(values<std::size_t>({1, 2, 3, 64}));
     const int n = static_cast<int>(capacity);
     bounded_buffer<cookie> jar(capacity);
@@ -165,7 +166,7 @@ TEST_CASE("a full jar refuses a moved cookie without moving from it", "[lesson01
     REQUIRE(take(jar) == cookie_text(1000));
 }
 
-TEST_CASE("a full jar refuses a std::unique_ptr without emptying it", "[lesson01][unit]") {
+TEST_CASE("a full jar refuses a std::unique_ptr without emptying it", "[unit]") {
     bounded_buffer<std::unique_ptr<int>> jar(1);
     REQUIRE(jar.try_put(std::make_unique<int>(1)));
     auto second = std::make_unique<int>(2);
@@ -180,7 +181,7 @@ TEST_CASE("a full jar refuses a std::unique_ptr without emptying it", "[lesson01
     CHECK(**first == 1);
 }
 
-TEST_CASE("an empty jar gives std::nullopt again and again, and still works after", "[lesson01][unit]") {
+TEST_CASE("an empty jar gives std::nullopt again and again, and still works after", "[unit]") {
     bounded_buffer<int> jar(2);
     REQUIRE(take(jar) == "nothing");
     REQUIRE(take(jar) == "nothing");
@@ -198,7 +199,7 @@ TEST_CASE("an empty jar gives std::nullopt again and again, and still works afte
     REQUIRE(take(jar) == "nothing");
 }
 
-TEST_CASE("one cookie in and one out, over and over, uses every slot in turn", "[lesson01][unit]") {
+TEST_CASE("one cookie in and one out, over and over, uses every slot in turn", "[unit]") {
     const std::size_t capacity = GENERATE(values<std::size_t>({1, 2, 3, 64}));
     bounded_buffer<int> jar(capacity);
     const int rounds = 3 * static_cast<int>(capacity) + 1;  // three laps and a bit
@@ -212,7 +213,7 @@ TEST_CASE("one cookie in and one out, over and over, uses every slot in turn", "
     }
 }
 
-TEST_CASE("the jar wraps around its end, lap after lap, full and empty", "[lesson01][unit]") {
+TEST_CASE("the jar wraps around its end, lap after lap, full and empty", "[unit]") {
     const std::size_t capacity = GENERATE(values<std::size_t>({1, 2, 3, 64}));
     const int n = static_cast<int>(capacity);
     const int half = (n + 1) / 2;
