@@ -29,7 +29,19 @@ target_link_libraries(cookiejar_unit INTERFACE cookiejar_library)
 target_compile_definitions(cookiejar_unit INTERFACE COOKIEJAR_STRESS)
 target_compile_options(cookiejar_unit INTERFACE -O1 -g)
 
-# stress: ThreadSanitizer and the stress backend.
+# stress: ThreadSanitizer and the stress backend. Say what to install when the runtime is missing.
+include(CheckCXXSourceCompiles)
+set(CMAKE_REQUIRED_FLAGS -fsanitize=thread)
+set(CMAKE_REQUIRED_LINK_OPTIONS -fsanitize=thread)
+check_cxx_source_compiles("int main() { return 0; }" COOKIEJAR_HAVE_TSAN)
+unset(CMAKE_REQUIRED_FLAGS)
+unset(CMAKE_REQUIRED_LINK_OPTIONS)
+if(NOT COOKIEJAR_HAVE_TSAN)
+  message(FATAL_ERROR "cookiejar: ${CMAKE_CXX_COMPILER} cannot build with -fsanitize=thread. "
+    "The stress checks need ThreadSanitizer's runtime: on Debian 12 `apt-get install libclang-rt-14-dev` "
+    "(Ubuntu 24.04: libclang-rt-dev); with g++ it comes with the compiler (libtsan). "
+    "Then delete the build folder and run the command again.")
+endif()
 add_library(cookiejar_stress INTERFACE)
 target_link_libraries(cookiejar_stress INTERFACE cookiejar_library)
 target_compile_definitions(cookiejar_stress INTERFACE COOKIEJAR_STRESS)
