@@ -101,6 +101,19 @@ struct two_consumers_race : jar_scenario<two_consumers_race, 3, 2> {
     }
 };
 
+// Two of each at once: every pairing of puts and gets on a jar of one.
+struct two_and_two : jar_scenario<two_and_two, 4, 1> {
+    static constexpr std::array<const char*, 4> thread_names{"producer 0", "producer 1", "consumer 0", "consumer 1"};
+    void thread(unsigned i) {
+        if (i < 2) {
+            put(i, static_cast<int>(i) + 1);
+        } else {
+            get(i);
+            size(i);
+        }
+    }
+};
+
 template <class Scenario>
 void model_check() {
     const auto result = cj::model::check<Scenario>(cj::testing::current_test_name());
@@ -122,4 +135,8 @@ TEST_CASE("a consumer taking while the producer refills gets each cookie once", 
 
 TEST_CASE("two consumers racing for cookies never share one", "[lesson02][model]") {
     model_check<two_consumers_race>();
+}
+
+TEST_CASE("two producers and two consumers at once keep the jar consistent", "[lesson02][model]") {
+    model_check<two_and_two>();
 }
