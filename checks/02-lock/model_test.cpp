@@ -9,6 +9,9 @@
 
 #include <cookiejar/catch.hpp>
 
+#include <array>
+#include <utility>
+
 namespace {
 
 using jar = lesson02::bounded_buffer<int>;
@@ -38,7 +41,9 @@ struct jar_scenario : rl::test_suite<Derived, Threads> {
     void put(unsigned thread, int value) {
         const auto i = calls.start(cj::fifo::call::put, static_cast<int>(thread), value);
         cj::model::notef("try_put(%d) begins", value);
-        const bool ok = buffer->try_put(value);
+        // Odd values go in through try_put(T&&), even ones through try_put(const T&).
+        int moving = value;
+        const bool ok = value % 2 != 0 ? buffer->try_put(std::move(moving)) : buffer->try_put(value);
         cj::model::notef("try_put(%d) -> %s", value, ok ? "true" : "false");
         calls.finish(i, ok);
     }

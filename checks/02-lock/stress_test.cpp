@@ -8,6 +8,8 @@
 
 #include <cookiejar/catch.hpp>
 
+#include <utility>
+
 namespace {
 
 using cj::stress::cookie;
@@ -15,8 +17,17 @@ using jar = lesson02::bounded_buffer<cookie>;
 
 // How lesson 02's non-blocking API is driven: the seed's polling producer and consumer.
 struct polling {
+    // Every other cookie goes in through each overload: try_put(const T&) and try_put(T&&).
     static void put(jar& j, const cookie& c, cj::stress::run_context&) {
-        while (!j.try_put(c)) cj::stress::run_context::pause();
+        if (c.number % 2 == 0) {
+            while (!j.try_put(c)) cj::stress::run_context::pause();
+        } else {
+            for (;;) {
+                cookie moving = c;
+                if (j.try_put(std::move(moving))) break;
+                cj::stress::run_context::pause();
+            }
+        }
     }
     static void consume(jar& j, cj::stress::run_context& ctx) {
         for (;;) {
@@ -50,17 +61,17 @@ void stress(cj::stress::config c) {
 }  // namespace
 
 TEST_CASE("two producers and two consumers share a jar of one", "[lesson02][stress]") {
-    stress({.producers = 2, .consumers = 2, .cookies_per_producer = 1500, .capacity = 1});
+    stress({.producers = 2, .consumers = 2, .cookies_per_producer = 4000, .capacity = 1});
 }
 
 TEST_CASE("four producers and four consumers share a jar of two", "[lesson02][stress]") {
-    stress({.producers = 4, .consumers = 4, .cookies_per_producer = 600, .capacity = 2});
+    stress({.producers = 4, .consumers = 4, .cookies_per_producer = 1500, .capacity = 2});
 }
 
 TEST_CASE("one producer feeds three consumers from a jar of three", "[lesson02][stress]") {
-    stress({.producers = 1, .consumers = 3, .cookies_per_producer = 3000, .capacity = 3});
+    stress({.producers = 1, .consumers = 3, .cookies_per_producer = 6000, .capacity = 3});
 }
 
 TEST_CASE("three producers fill a big jar for one consumer", "[lesson02][stress]") {
-    stress({.producers = 3, .consumers = 1, .cookies_per_producer = 1000, .capacity = 64});
+    stress({.producers = 3, .consumers = 1, .cookies_per_producer = 3000, .capacity = 64});
 }

@@ -34,13 +34,16 @@ foreach(entry IN LISTS checks)
       "found by the [a-z]+ search[^\n]*"
       "WARNING: ThreadSanitizer: [^\n]*"
       "cookiejar watchdog: [^\n]*"
+      "cookiejar: [^\n]*"
       "  - [^\n]*"
-      "[^\n]*FAILED:?[^\n]*")
+      "FAILED:\n[^\n]*"
+      "[^\n]*FAILED[^\n]*")
     string(REGEX MATCH "${pattern}" why "${text}")
     if(why)
       break()
     endif()
   endforeach()
+  string(REGEX REPLACE "[ \n]+" " " why "${why}")
   string(STRIP "${why}" why)
   string(APPEND summary "  ${analysis}: CAUGHT (exit ${rc}, ${secs} s) ${why}\n")
 endforeach()
