@@ -19,6 +19,9 @@ target_compile_definitions(cookiejar_library INTERFACE COOKIEJAR_SOURCE_DIR="${P
 target_compile_options(cookiejar_library INTERFACE -Wall -Wextra -Wpedantic
   # Paths in assertions, reports and debug info relative to the repository, so what a
   # check prints reads the same on every machine (and a student can open it as shown).
+  # The build folder's own map comes first: the debug info's compile directory is
+  # there, and ThreadSanitizer joins it with each relative path.
+  "-ffile-prefix-map=${CMAKE_BINARY_DIR}=${PROJECT_SOURCE_DIR}"
   "-ffile-prefix-map=${PROJECT_SOURCE_DIR}/=")
 
 # unit: single-threaded contract checks. The stress backend without a sanitizer: no
@@ -54,7 +57,10 @@ target_link_libraries(cookiejar_model INTERFACE cookiejar_library)
 target_include_directories(cookiejar_model SYSTEM INTERFACE "${COOKIEJAR_RELACY_INCLUDE_DIR}")
 target_compile_definitions(cookiejar_model INTERFACE COOKIEJAR_MODEL RL_DO_ASSERT)
 target_compile_options(cookiejar_model INTERFACE -O1 -g -Wno-unused-parameter -Wno-unused-variable
-  -Wno-deprecated-declarations)
+  -Wno-deprecated-declarations
+  # Relacy replaces operator new/delete but not the sized delete that g++ (and clang >= 19)
+  # call by default: memory Relacy allocated would go to free() and abort.
+  -fno-sized-deallocation)
 
 # One Catch2 main per instrumentation: compiled once, linked into every check.
 add_library(cookiejar_main_plain OBJECT "${PROJECT_SOURCE_DIR}/checks/common/catch_main.cpp")
@@ -68,6 +74,24 @@ set(COOKIEJAR_ANALYSES unit stress model)
 set(COOKIEJAR_MAIN_unit cookiejar_main_plain)
 set(COOKIEJAR_MAIN_stress cookiejar_main_tsan)
 set(COOKIEJAR_MAIN_model cookiejar_main_plain)
+
+# cookiejar_discover_tests(<target> PREFIX <p> LABELS <label>... [TIMEOUT <s>])
+# One CTest test per Catch2 test case, named <p><test case>. catch_discover_tests
+# flattens a list given in PROPERTIES (LABELS "a;b" arrives as LABELS a plus a stray
+# property b), so the labels are set from a file CTest reads after the discovered tests.
+function(cookiejar_discover_tests target)
+  cmake_parse_arguments(D "" "PREFIX;TIMEOUT" "LABELS" ${ARGN})
+  if(NOT D_TIMEOUT)
+    set(D_TIMEOUT 300)
+  endif()
+  catch_discover_tests(${target} TEST_PREFIX "${D_PREFIX}")
+  set(labels_file "${CMAKE_CURRENT_BINARY_DIR}/${target}_labels.cmake")
+  file(WRITE "${labels_file}"
+    "if(${target}_TESTS)\n"
+    "  set_tests_properties(\${${target}_TESTS} PROPERTIES LABELS \"${D_LABELS}\" TIMEOUT ${D_TIMEOUT})\n"
+    "endif()\n")
+  set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES "${labels_file}")
+endfunction()
 
 # cookiejar_wants_lesson(<NN> <out-var>): is lesson NN selected by COOKIEJAR_LESSONS?
 function(cookiejar_wants_lesson nn out)
@@ -123,9 +147,7 @@ function(cookiejar_lesson)
       string(TOUPPER ${a} A)
       set(t "${prefix}_${variant}_${a}")
       cookiejar_check_executable(${t} ${a} "${header}" ${L_${A}})
-      catch_discover_tests(${t}
-        TEST_PREFIX "${prefix}.${variant}.${a}."
-        PROPERTIES LABELS "${prefix};${variant};${a}" TIMEOUT 300)
+      cookiejar_discover_tests(${t} PREFIX "${prefix}.${variant}.${a}." LABELS ${prefix} ${variant} ${a})
     endforeach()
   endmacro()
 

@@ -76,6 +76,9 @@ double limit_for(const std::string& tags) {
 }
 
 void test_started(const std::string& name, const std::string& tags) {
+    // Every test case starts with mutex #1 and a named main thread.
+    cj::stress::reset_registry();
+    cj::stress::name_this_thread("the check's main thread");
     std::lock_guard<std::mutex> lock(watch.m);
     std::snprintf(watch.name, sizeof watch.name, "%s", name.c_str());
     watch.limit_seconds = limit_for(tags);

@@ -5,7 +5,9 @@
 // MARK(...) comments tag the lines a report must name; the driver finds them by text.
 #include <cookiejar/stress_check.hpp>
 
+#include <atomic>
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <thread>
@@ -87,7 +89,24 @@ struct polling {
     }
 };
 
-template <class Jar>
+// Consumers that give up at their first empty look: the one that leaked the lock
+// returns (and its thread finishes) instead of locking the mutex again.
+struct first_empty_ends : polling {
+    template <class Jar>
+    static void consume(Jar& j, cj::stress::run_context& ctx) {
+        for (;;) {
+            ctx.taking();
+            if (auto c = j.try_get()) {
+                ctx.took(*c);
+                continue;
+            }
+            ctx.took_nothing();
+            return;
+        }
+    }
+};
+
+template <class Jar, class Ops = polling>
 void stress_run() {
     cj::stress::config c;
     c.producers = 2;
@@ -96,7 +115,7 @@ void stress_run() {
     c.cookies_per_producer = 2000;
     c.capacity = 2;
     const std::string name = cj::testing::current_test_name();
-    const auto outcome = cj::stress::run<Jar, polling>(c, name.c_str());
+    const auto outcome = cj::stress::run<Jar, Ops>(c, name.c_str());
     // Reached only if neither ThreadSanitizer nor the watchdog ended the process.
     INFO(outcome.report());
     FAIL("the run was expected to be ended by ThreadSanitizer or by the watchdog");
@@ -112,14 +131,20 @@ TEST_CASE("a buffer whose size() reads without the lock", "[.][library][stress]"
 }
 
 // Expected: exit 70 and the harness watchdog's report: who waits to lock the jar's
-// mutex, and that a consumer holds it since the marked line.
+// mutex, and that a consumer (finished) holds it since the marked line.
 TEST_CASE("a buffer whose try_get keeps the lock when the jar is empty", "[.][library][stress]") {
+    stress_run<ring<false, true>, first_empty_ends>();
+}
+
+// Expected: exit 71 at once: the consumer that leaked the lock comes back and locks the
+// mutex again (which would wait for itself forever); the report names both lines.
+TEST_CASE("a consumer locks the jar's mutex again after try_get kept it", "[.][library][stress]") {
     stress_run<ring<false, true>>();
 }
 
 // Expected: exit 66 and a lock-order-inversion report, although the two threads never
 // ran at the same time (ThreadSanitizer predicts the deadlock from the orders alone).
-TEST_CASE("two threads lock two cj::mutexes in opposite orders, one after the other", "[.][library][stress]") {
+TEST_CASE("two threads lock two cj::mutexes in opposite orders at different times", "[.][library][stress]") {
     cj::mutex a;
     cj::mutex b;
     std::thread first([&] {
@@ -133,4 +158,32 @@ TEST_CASE("two threads lock two cj::mutexes in opposite orders, one after the ot
     });
     second.join();
     FAIL("ThreadSanitizer did not report the lock-order inversion");
+}
+
+// Expected: exit 66 and a data race report naming the marked read. The cj:: calls in
+// between touch the backend's bookkeeping (registry slots, owner records, noise); were
+// that bookkeeping synchronising (a shared lock, say), it would order the write before
+// the read and ThreadSanitizer would stay silent. The flag is relaxed: no order either.
+TEST_CASE("cj:: calls on different mutexes add no happens-before edge between threads", "[.][library][stress]") {
+    cj::mutex mine;
+    cj::mutex theirs;
+    // Not guarded by anything: the race under test. On the heap, as the harness keeps the
+    // object under test: g++ 12's ThreadSanitizer misses this race on a stack variable.
+    const auto box = std::make_unique<int>(0);
+    int& plain = *box;
+    std::atomic<bool> written{false};
+    std::atomic<int> seen{0};
+    std::thread writer([&] {
+        plain = 1;
+        { std::lock_guard<cj::mutex> lock(mine); }
+        written.store(true, std::memory_order_relaxed);
+    });
+    std::thread reader([&] {
+        while (!written.load(std::memory_order_relaxed)) std::this_thread::yield();
+        { std::lock_guard<cj::mutex> lock(theirs); }
+        seen.store(plain, std::memory_order_relaxed);  // MARK(racing read)
+    });
+    writer.join();
+    reader.join();
+    FAIL("ThreadSanitizer did not report the race on `plain`");
 }

@@ -2,11 +2,17 @@
 // with: histories that some one-at-a-time order explains must be accepted, and
 // histories no such order explains must be rejected. Histories are written by hand
 // here; the order of start()/finish() calls is the order of events in time.
+#if defined(__GNUC__) && !defined(__clang__)
+// A test below makes describe() cut its output on purpose; GCC proves the cut and would
+// warn inside the header (for this file only).
+#pragma GCC diagnostic ignored "-Wformat-truncation"
+#endif
 #include <cookiejar/fifo_history.hpp>
 
 #include <array>
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include <cookiejar/catch.hpp>
 
@@ -173,9 +179,9 @@ TEST_CASE("a history describes its calls one line each", LIBRARY_TAGS) {
           "\n    consumer 0: try_get() -> nullopt"
           "\n    observer: size() -> 0");
 
-    char small[20];  // too small: cut, but still a terminated string within the buffer
-    h.describe(small, sizeof small, names);
-    CHECK(std::string(small).size() < sizeof small);
+    std::vector<char> small(20);  // too small: cut, but still a terminated string within the buffer
+    h.describe(small.data(), small.size(), names);
+    CHECK(std::string(small.data()).size() < small.size());
 }
 
 TEST_CASE("a history with no calls describes itself as an empty string", LIBRARY_TAGS) {

@@ -85,6 +85,34 @@ TEST_CASE("a mutex makes the increments of four threads add up", LIBRARY_TAGS) {
     CHECK(total == 8000);
 }
 
+// The stress backend keeps a slot per thread (for its reports and its check that a
+// thread does not lock a mutex it already holds); a long-lived test process makes many
+// threads. Two different threads must never be taken for one, however many came before.
+TEST_CASE("a mutex held by one thread blocks another even after 300 threads came and went", LIBRARY_TAGS) {
+    cj::mutex m;
+    for (int i = 0; i < 300; ++i) {
+        std::thread([&] { std::lock_guard<cj::mutex> lock(m); }).join();
+    }
+    std::atomic<bool> holding{false};
+    std::atomic<bool> trying{false};
+    bool waiter_got_it = false;
+    std::thread holder([&] {
+        std::lock_guard<cj::mutex> lock(m);
+        holding = true;
+        while (!trying) std::this_thread::yield();
+        std::this_thread::sleep_for(20ms);  // let the waiter reach lock() while this one holds it
+    });
+    while (!holding) std::this_thread::yield();
+    std::thread waiter([&] {
+        trying = true;
+        std::lock_guard<cj::mutex> lock(m);
+        waiter_got_it = true;
+    });
+    holder.join();
+    waiter.join();
+    CHECK(waiter_got_it);
+}
+
 // ------------------------------------------------------ std:: lock types ----
 
 TEST_CASE("std::lock_guard holds a cj::mutex for its scope and can adopt a held one", LIBRARY_TAGS) {

@@ -63,9 +63,9 @@ int main(int argc, char** argv) {
     for (int p = 0; p < producers; ++p) {
         threads.emplace_back([&, p] {  // Marge number p
             for (int n = 0; n < per_producer; ++n) {
-                std::this_thread::sleep_for(std::chrono::milliseconds(10 * (p + 1)));  // baking takes time
+                std::this_thread::sleep_for(std::chrono::milliseconds(10 * (p + 1)));  // baking takes time; each bakes at its own pace
                 while (!jar.try_put(cookie{p, n})) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-                say("producer " + std::to_string(p + 1) + " put   => cookie " + std::to_string(n));
+                say("producer " + std::to_string(p) + " put   => cookie " + std::to_string(n));
             }
         });
     }
@@ -76,8 +76,8 @@ int main(int argc, char** argv) {
                 polls.fetch_add(1);
                 if (auto got = jar.try_get()) {
                     eaten.fetch_add(1);
-                    say("consumer " + std::to_string(c + 1) + " got   => cookie " + std::to_string(got->number) +
-                        " from producer " + std::to_string(got->baker + 1) + "  (" + std::to_string(jar.size()) +
+                    say("consumer " + std::to_string(c) + " got   => cookie " + std::to_string(got->number) +
+                        " from producer " + std::to_string(got->baker) + "  (" + std::to_string(jar.size()) +
                         " left in the jar)");
                 }
             }

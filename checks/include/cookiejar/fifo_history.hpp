@@ -58,6 +58,7 @@ public:
     // One line per call, for failure messages: "producer 0: try_put(1) -> true [1..4]".
     template <class Names>
     void describe(char* out, std::size_t n, const Names& thread_names) const {
+        if (n > 0) out[0] = '\0';  // an empty history describes as ""
         std::size_t used = 0;
         for (std::size_t i = 0; i < count_ && used < n; ++i) {
             const op& o = ops_[i];

@@ -11,7 +11,7 @@
 // schedules, the interleaving (one column per thread, only the steps in the
 // student's code and the scenario's own notes), and a command that replays it.
 //
-// A scenario is a Relacy test suite (see checks/02-lock/model_scenarios.hpp):
+// A scenario is a Relacy test suite (see checks/02-lock/model_test.cpp):
 //   struct my_scenario : rl::test_suite<my_scenario, N> {
 //       static constexpr std::array<const char*, N> thread_names{...};
 //       void before();            // make the object under test (inside the simulation)
@@ -53,10 +53,6 @@ namespace cj::model {
 // Fails the current schedule with a message (formatted like printf) if `ok` is false.
 // Call from a scenario's thread() or after(). The message is copied.
 inline void require(bool ok, const char* format, ...) __attribute__((format(printf, 2, 3)));
-namespace detail {
-// The message of the last failed require(); no heap use while a schedule fails.
-inline char last_message[1024] = "";
-}  // namespace detail
 
 inline void require(bool ok, const char* format, ...) {
     if (ok) return;
@@ -224,6 +220,17 @@ inline std::string shell_quote(const std::string& s) {
     return q + "'";
 }
 
+// A test case's name as a Catch2 test spec that matches exactly it: ',' separates
+// alternatives and '[' starts a tag, so those (and the escape character) get a backslash.
+inline std::string catch_spec(const std::string& name) {
+    std::string spec;
+    for (char c : name) {
+        if (c == ',' || c == '[' || c == ']' || c == '\\') spec += '\\';
+        spec += c;
+    }
+    return spec;
+}
+
 inline std::string self_executable() {
     char path[4096];
     const auto n = ::readlink("/proc/self/exe", path, sizeof path - 1);
@@ -305,7 +312,7 @@ result check(const std::string& test_name, const budget& b = {}) {
         const auto& f = *r.failed;
         std::string search = f.found_by == search_kind::bounded ? "bounded" + std::to_string(f.context_bound) : "random";
         r.replay_command = "CJ_MODEL_REPLAY=" + detail::shell_quote(search + ":" + f.replay_state) + " " +
-                           detail::shell_quote(detail::self_executable()) + " " + detail::shell_quote(test_name);
+                           detail::shell_quote(detail::self_executable()) + " " + detail::shell_quote(detail::catch_spec(test_name));
     }
     return r;
 }

@@ -172,7 +172,7 @@ inline std::string result::report() const {
             rows.push_back({s.thread, s.what});
             continue;
         }
-        if (detail::is_relacy_internal(s) || s.what == "blocking current thread" ||
+        if (detail::is_relacy_internal(s) || s.what.rfind("blocking current thread", 0) == 0 ||
             s.what.rfind("unblocking thread", 0) == 0)
             continue;
         const auto ev = names.translate(s.what);
@@ -211,7 +211,11 @@ inline std::string result::report() const {
     if (f.found_by == search_kind::bounded) out += " (every schedule with at most " + std::to_string(f.context_bound) + " preemptions)";
     out += ", schedule " + std::to_string(f.schedule) + "\n";
 
-    const std::size_t width = threads <= 2 ? 34 : threads == 3 ? 26 : 21;
+    // Each column as wide as its longest cell (and its heading), within reason.
+    std::size_t width = 12;
+    for (const char* n : thread_names) width = std::max(width, std::string(n).size());
+    for (const auto& r : rows) width = std::max(width, r.text.size());
+    width = std::min<std::size_t>(width, 40);
     out += "\n  the interleaving (time runs down; @N is a line of";
     for (const auto& file : files) out += " " + file;
     out += "):\n";

@@ -14,7 +14,10 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <thread>
+
+#include <pthread.h>
 
 #include <cookiejar/source_location.hpp>
 
@@ -66,17 +69,12 @@ struct waitable {
     const char* kind;                             // "mutex", "condition variable", "semaphore"
     unsigned id;
     std::atomic<int> owner{-1};                   // mutex only: slot of the holder, -1 if free
+    std::atomic<unsigned long long> owner_thread{0};  // mutex only: identity of the holder, 0 if free
     std::atomic<const char*> owner_file{nullptr}; // where the holder locked it
     std::atomic<unsigned> owner_line{0};
     std::atomic<const char*> owner_function{nullptr};
 
-    explicit waitable(const char* k) noexcept : kind(k), id(next_id()) {}
-
-private:
-    static unsigned next_id() noexcept {
-        static std::atomic<unsigned> counter{0};
-        return counter.fetch_add(1, std::memory_order_relaxed) + 1;
-    }
+    explicit waitable(const char* k) noexcept;
 };
 
 // One slot per thread that used a cj:: primitive (or named itself). Invariant: only
@@ -102,8 +100,14 @@ struct thread_state {
     unsigned generation = 0;
     int slot = -1;
     std::uint64_t rng = 0;
+    unsigned long long identity = 0;  // unique in the process; slots are shared past max_threads
 };
 inline thread_local thread_state self;
+inline std::atomic<unsigned long long> next_identity{1};
+inline unsigned long long my_identity() noexcept {
+    if (self.identity == 0) self.identity = next_identity.fetch_add(1, std::memory_order_relaxed);
+    return self.identity;
+}
 
 inline int my_slot() noexcept {
     const unsigned gen = registry_generation.load(std::memory_order_relaxed);
@@ -117,7 +121,15 @@ inline int my_slot() noexcept {
 }
 }  // namespace detail
 
-// Forget every thread slot. Call only while no other thread uses cj:: primitives.
+namespace detail {
+inline std::atomic<unsigned> object_count{0};  // numbers objects 1, 2, ... since the last reset
+}  // namespace detail
+
+inline waitable::waitable(const char* k) noexcept
+    : kind(k), id(detail::object_count.fetch_add(1, std::memory_order_relaxed) + 1) {}
+
+// Forget every thread slot, and number new objects from 1 again (each test case, each
+// stress run). Call only while no other thread uses cj:: primitives.
 inline void reset_registry() noexcept {
     for (auto& s : detail::slots) {
         s.name.store(nullptr, std::memory_order_relaxed);
@@ -127,6 +139,7 @@ inline void reset_registry() noexcept {
         s.calls.store(0, std::memory_order_relaxed);
     }
     detail::slot_count.store(0, std::memory_order_relaxed);
+    detail::object_count.store(0, std::memory_order_relaxed);
     detail::registry_generation.fetch_add(1, std::memory_order_relaxed);
 }
 
@@ -134,6 +147,11 @@ inline void reset_registry() noexcept {
 // the run and be written before the thread starts.
 inline void name_this_thread(const char* name) noexcept {
     detail::slots[detail::my_slot()].name.store(name, std::memory_order_relaxed);
+    // The kernel's name too (at most 15 characters), so ThreadSanitizer's reports say
+    // "Thread T3 'consumer 0'".
+    char short_name[16];
+    std::snprintf(short_name, sizeof short_name, "%s", name);
+    ::pthread_setname_np(::pthread_self(), short_name);
 }
 inline void mark_this_thread_finished() noexcept {
     detail::slots[detail::my_slot()].finished.store(true, std::memory_order_relaxed);
@@ -186,8 +204,12 @@ inline void set_owner(waitable& w, cj::source_location loc) noexcept {
     w.owner_line.store(loc.line(), std::memory_order_relaxed);
     w.owner_function.store(loc.function_name(), std::memory_order_relaxed);
     w.owner.store(my_slot(), std::memory_order_relaxed);
+    w.owner_thread.store(my_identity(), std::memory_order_relaxed);
 }
-inline void clear_owner(waitable& w) noexcept { w.owner.store(-1, std::memory_order_relaxed); }
+inline void clear_owner(waitable& w) noexcept {
+    w.owner.store(-1, std::memory_order_relaxed);
+    w.owner_thread.store(0, std::memory_order_relaxed);
+}
 }  // namespace detail
 
 }  // namespace stress

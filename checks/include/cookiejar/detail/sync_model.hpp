@@ -78,6 +78,15 @@ namespace model {
 [[nodiscard]] inline rl::debug_info info(cj::source_location loc) noexcept {
     return rl::debug_info(loc.function_name(), loc.file_name(), loc.line());
 }
+// The message of the last failure the course library raised in a run (require() or a
+// facade check); static storage, since a failing schedule must not allocate.
+namespace detail {
+inline char last_message[1024] = "";
+}  // namespace detail
+inline void fail(const char* message, rl::debug_info where) {
+    std::snprintf(detail::last_message, sizeof detail::last_message, "%s", message);
+    rl::ctx().fail_test(detail::last_message, rl::test_result_user_assert_failed, where);
+}
 }  // namespace model
 
 // Like std::mutex. Locking it twice from one thread, or unlocking a mutex the
@@ -151,8 +160,8 @@ public:
     template <class Clock, class Duration>
     std::cv_status wait_until(std::unique_lock<cj::mutex>& lock, const std::chrono::time_point<Clock, Duration>& t,
                               cj::source_location loc = cj::source_location::current()) {
-        return cv_.wait_until(native(lock), t, model::info(loc)) ? std::cv_status::no_timeout
-                                                                : std::cv_status::timeout;
+        return cv_.wait_for(native(lock), t - Clock::now(), model::info(loc)) ? std::cv_status::no_timeout
+                                                                              : std::cv_status::timeout;
     }
     template <class Clock, class Duration, class Predicate>
     bool wait_until(std::unique_lock<cj::mutex>& lock, const std::chrono::time_point<Clock, Duration>& t,
@@ -166,8 +175,7 @@ public:
 private:
     static rl::mutex& native(std::unique_lock<cj::mutex>& lock) {
         if (!lock.owns_lock()) {
-            RL_ASSERT_IMPL(false, rl::test_result_user_assert_failed,
-                           "condition_variable::wait called without holding the lock", RL_INFO);
+            model::fail("condition_variable::wait called without holding the lock", RL_INFO);
         }
         return lock.mutex()->native();
     }
@@ -182,8 +190,7 @@ class counting_semaphore {
 public:
     explicit counting_semaphore(std::ptrdiff_t desired, cj::source_location loc = cj::source_location::current()) {
         if (desired < 0 || desired > LeastMaxValue) {
-            RL_ASSERT_IMPL(false, rl::test_result_user_assert_failed,
-                           "counting_semaphore: initial count outside [0, max()]", model::info(loc));
+            model::fail("counting_semaphore: initial count outside [0, max()]", model::info(loc));
         }
         sem_.init(false /* no spurious wake-ups: C++20 semantics */, static_cast<unsigned>(desired),
                   static_cast<unsigned>(LeastMaxValue), model::info(loc));
@@ -197,8 +204,7 @@ public:
     void release(std::ptrdiff_t update = 1, cj::source_location loc = cj::source_location::current()) {
         unsigned previous = 0;
         if (update < 0 || !sem_.post(static_cast<unsigned>(update), previous, model::info(loc))) {
-            RL_ASSERT_IMPL(false, rl::test_result_user_assert_failed,
-                           "counting_semaphore::release would raise the count above max()", model::info(loc));
+            model::fail("counting_semaphore::release would raise the count above max()", model::info(loc));
         }
     }
     void acquire(cj::source_location loc = cj::source_location::current()) {

@@ -43,8 +43,8 @@ public:
 
     void lock(cj::source_location loc = cj::source_location::current()) {
         stress::noise();
-        if (state_.owner.load(std::memory_order_relaxed) == stress::detail::my_slot()) relock(loc);
-        if (!m_.try_lock()) {
+        if (state_.owner_thread.load(std::memory_order_relaxed) == stress::detail::my_identity()) relock(loc);
+        {
             stress::detail::waiting_scope w(stress::wait_kind::lock, state_, loc);
             m_.lock();
         }
