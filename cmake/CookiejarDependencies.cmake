@@ -20,6 +20,11 @@ else()
     set(COOKIEJAR_CATCH2_MAJOR 3)
   endif()
 endif()
+# catch_discover_tests() lives in Catch.cmake, beside the installed package's config
+# (or in extras/ of the fetched sources, added above).
+if(Catch2_DIR)
+  list(APPEND CMAKE_MODULE_PATH "${Catch2_DIR}")
+endif()
 include(Catch)
 message(STATUS "cookiejar: Catch2 v${COOKIEJAR_CATCH2_MAJOR}")
 

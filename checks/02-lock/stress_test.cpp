@@ -8,51 +8,16 @@
 
 #include <cookiejar/catch.hpp>
 
-#include <utility>
-
 namespace {
 
 using cj::stress::cookie;
 using jar = lesson02::bounded_buffer<cookie>;
 
-// How lesson 02's non-blocking API is driven: the seed's polling producer and consumer.
-struct polling {
-    // Every other cookie goes in through each overload: try_put(const T&) and try_put(T&&).
-    static void put(jar& j, const cookie& c, cj::stress::run_context&) {
-        if (c.number % 2 == 0) {
-            while (!j.try_put(c)) cj::stress::run_context::pause();
-        } else {
-            for (;;) {
-                cookie moving = c;
-                if (j.try_put(std::move(moving))) break;
-                cj::stress::run_context::pause();
-            }
-        }
-    }
-    static void consume(jar& j, cj::stress::run_context& ctx) {
-        for (;;) {
-            const bool last_look = ctx.producers_done();  // read before the get: nothing can come after it
-            ctx.taking();
-            if (auto c = j.try_get()) {
-                ctx.took(*c);
-                continue;
-            }
-            ctx.took_nothing();
-            if (last_look) return;  // empty after every producer finished: all eaten
-            cj::stress::run_context::pause();
-        }
-    }
-    static void observe(jar& j, cj::stress::run_context& ctx) {
-        ctx.observed_size(j.size(), j.capacity());
-        ctx.observed_size(j.size(), j.capacity());
-    }
-};
-
 void stress(cj::stress::config c) {
     const std::string name = cj::testing::current_test_name();
     for (std::uint64_t seed : {1u, 2u, 3u}) {
         c.seed = seed;
-        const auto outcome = cj::stress::run<jar, polling>(c, name.c_str());
+        const auto outcome = cj::stress::run<jar, cj::stress::polling>(c, name.c_str());
         INFO(outcome.report());
         REQUIRE(outcome.passed());
     }

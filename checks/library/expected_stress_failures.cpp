@@ -64,30 +64,8 @@ private:
     std::size_t count_ = 0;
 };
 
-struct polling {
-    template <class Jar>
-    static void put(Jar& j, const cookie& c, cj::stress::run_context&) {
-        while (!j.try_put(c)) cj::stress::run_context::pause();
-    }
-    template <class Jar>
-    static void consume(Jar& j, cj::stress::run_context& ctx) {
-        for (;;) {
-            const bool last_look = ctx.producers_done();
-            ctx.taking();
-            if (auto c = j.try_get()) {
-                ctx.took(*c);
-                continue;
-            }
-            ctx.took_nothing();
-            if (last_look) return;
-            cj::stress::run_context::pause();
-        }
-    }
-    template <class Jar>
-    static void observe(Jar& j, cj::stress::run_context& ctx) {
-        ctx.observed_size(j.size(), j.capacity());
-    }
-};
+// Polling producers and consumers, like lesson 02's.
+using cj::stress::polling;
 
 // Consumers that give up at their first empty look: the one that leaked the lock
 // returns (and its thread finishes) instead of locking the mutex again.

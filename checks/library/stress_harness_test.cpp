@@ -79,30 +79,7 @@ private:
 };
 
 // Polling producers and consumers, like lesson 02's.
-struct polling {
-    template <class Jar>
-    static void put(Jar& j, const cookie& c, cj::stress::run_context&) {
-        while (!j.try_put(c)) cj::stress::run_context::pause();
-    }
-    template <class Jar>
-    static void consume(Jar& j, cj::stress::run_context& ctx) {
-        for (;;) {
-            const bool last_look = ctx.producers_done();
-            ctx.taking();
-            if (auto c = j.try_get()) {
-                ctx.took(*c);
-                continue;
-            }
-            ctx.took_nothing();
-            if (last_look) return;
-            cj::stress::run_context::pause();
-        }
-    }
-    template <class Jar>
-    static void observe(Jar& j, cj::stress::run_context& ctx) {
-        ctx.observed_size(j.size(), j.capacity());
-    }
-};
+using cj::stress::polling;
 
 // Consumers that wait until they see the jar full (or every producer done) before
 // eating, so a bug that shows only on a full jar shows in every run.

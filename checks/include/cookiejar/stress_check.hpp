@@ -37,6 +37,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace cj::stress {
@@ -180,6 +181,42 @@ private:
 };
 
 }  // namespace detail
+
+// How a non-blocking jar (try_put / try_get / size / capacity, lessons 01-02) is driven:
+// the seed's polling producer and consumer. Every other cookie goes in through each
+// put overload (const T& and T&&), so both are exercised.
+struct polling {
+    template <class Jar>
+    static void put(Jar& j, const cookie& c, run_context&) {
+        if (c.number % 2 == 0) {
+            while (!j.try_put(c)) run_context::pause();
+        } else {
+            for (;;) {
+                cookie moving = c;
+                if (j.try_put(std::move(moving))) break;
+                run_context::pause();
+            }
+        }
+    }
+    template <class Jar>
+    static void consume(Jar& j, run_context& ctx) {
+        for (;;) {
+            const bool last_look = ctx.producers_done();  // read before the get: nothing can come after it
+            ctx.taking();
+            if (auto c = j.try_get()) {
+                ctx.took(*c);
+                continue;
+            }
+            ctx.took_nothing();
+            if (last_look) return;  // empty after every producer finished: all eaten
+            run_context::pause();
+        }
+    }
+    template <class Jar>
+    static void observe(Jar& j, run_context& ctx) {
+        ctx.observed_size(j.size(), j.capacity());
+    }
+};
 
 // Runs one stress configuration. `test_name` names the run in a hang report.
 template <class Buffer, class Ops>
