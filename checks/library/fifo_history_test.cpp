@@ -192,3 +192,47 @@ TEST_CASE("a history with no calls describes itself as an empty string", LIBRARY
     h.describe(text, sizeof text, names);
     CHECK(text[0] == '\0');
 }
+
+TEST_CASE("with blocking calls, a completed get had a cookie and a completed put had room", LIBRARY_TAGS) {
+    history h(cj::fifo::semantics::blocking_calls);
+    const auto g = h.start(call::get, 1);  // waits: the jar is empty
+    put(h, 0, 7, true);
+    h.finish(g, true, 7);
+    CHECK(h.linearizable(1));
+
+    history empty_get(cj::fifo::semantics::blocking_calls);
+    get(empty_get, 1, false);  // a blocking get may not come back empty from an open jar
+    CHECK_FALSE(empty_get.linearizable(1));
+
+    history over_full(cj::fifo::semantics::blocking_calls);
+    put(over_full, 0, 1, true);
+    put(over_full, 0, 2, true);  // no room in a jar of one, and nobody took the first
+    CHECK_FALSE(over_full.linearizable(1));
+}
+
+TEST_CASE("after close, put is refused and get drains the jar before it says nullopt", LIBRARY_TAGS) {
+    auto close = [](history& h, int thread) { h.finish(h.start(call::close, thread), true); };
+
+    history drained(cj::fifo::semantics::blocking_calls);
+    put(drained, 0, 1, true);
+    close(drained, 0);
+    put(drained, 0, 2, false);
+    get(drained, 1, true, 1);
+    get(drained, 1, false);
+    CHECK(drained.linearizable(2));
+
+    history lost(cj::fifo::semantics::blocking_calls);
+    put(lost, 0, 1, true);
+    close(lost, 0);
+    get(lost, 1, false);  // cookie 1 is still in the jar: nullopt is too early
+    CHECK_FALSE(lost.linearizable(2));
+
+    history refused_while_open(cj::fifo::semantics::blocking_calls);
+    put(refused_while_open, 0, 1, false);  // nobody closed the jar
+    CHECK_FALSE(refused_while_open.linearizable(2));
+
+    char text[200];
+    drained.describe(text, sizeof text, std::array<const char*, 2>{"producer 0", "consumer 0"});
+    CHECK(std::string(text).find("producer 0: close()") != std::string::npos);
+    CHECK(std::string(text).find("consumer 0: get() -> nullopt") != std::string::npos);
+}

@@ -17,7 +17,14 @@
 
 namespace cj::fifo {
 
-enum class call : unsigned char { put, get, size };
+enum class call : unsigned char { put, get, size, close };
+
+// How put and get answer when they cannot act at once:
+//   try_calls       try_put is false on a full jar, try_get is nullopt on an empty one (lessons 01-02);
+//   blocking_calls  put and get wait instead, so a completed put found room and a completed
+//                   get found a cookie — unless the jar was closed: then put is false, and get
+//                   is nullopt once the jar is closed AND empty (lessons 03-04).
+enum class semantics : unsigned char { try_calls, blocking_calls };
 
 struct op {
     call what = call::put;
@@ -32,6 +39,8 @@ template <std::size_t MaxOps = 12>
 class history {
 public:
     static constexpr std::size_t max_ops = MaxOps;
+
+    explicit history(semantics s = semantics::try_calls) : semantics_(s) {}
 
     // Record the start of a call; returns its index for finish().
     std::size_t start(call what, int thread, int value = 0) {
@@ -51,6 +60,7 @@ public:
     [[nodiscard]] bool linearizable(std::size_t capacity) const {
         model m{};
         m.capacity = capacity;
+        m.blocking = semantics_ == semantics::blocking_calls;
         bool done[MaxOps] = {};
         return search(m, done, 0);
     }
@@ -64,13 +74,18 @@ public:
             const op& o = ops_[i];
             int w = 0;
             const char* who = thread_names[static_cast<std::size_t>(o.thread)];
+            const char* prefix = semantics_ == semantics::try_calls ? "try_" : "";
             switch (o.what) {
                 case call::put:
-                    w = std::snprintf(out + used, n - used, "\n    %s: try_put(%d) -> %s", who, o.value, o.ok ? "true" : "false");
+                    w = std::snprintf(out + used, n - used, "\n    %s: %sput(%d) -> %s", who, prefix, o.value,
+                                      o.ok ? "true" : "false");
                     break;
                 case call::get:
-                    if (o.ok) w = std::snprintf(out + used, n - used, "\n    %s: try_get() -> %d", who, o.value);
-                    else w = std::snprintf(out + used, n - used, "\n    %s: try_get() -> nullopt", who);
+                    if (o.ok) w = std::snprintf(out + used, n - used, "\n    %s: %sget() -> %d", who, prefix, o.value);
+                    else w = std::snprintf(out + used, n - used, "\n    %s: %sget() -> nullopt", who, prefix);
+                    break;
+                case call::close:
+                    w = std::snprintf(out + used, n - used, "\n    %s: close()", who);
                     break;
                 case call::size:
                     w = std::snprintf(out + used, n - used, "\n    %s: size() -> %d", who, o.value);
@@ -85,25 +100,32 @@ private:
     struct model {  // a one-thread bounded FIFO
         std::array<int, MaxOps> items{};
         std::size_t head = 0, count = 0, capacity = 0;
+        bool blocking = false;
+        bool closed = false;
     };
 
-    // Applies o to m if the result matches what m would answer.
+    // Applies o to m if the result matches what m would answer. A blocking call that
+    // could not act here cannot be placed here.
     static bool apply(model& m, const op& o) {
         switch (o.what) {
             case call::put:
-                if (m.count == m.capacity) return !o.ok;
+                if (m.closed) return !o.ok;
+                if (m.count == m.capacity) return !m.blocking && !o.ok;
                 if (!o.ok) return false;
                 m.items[(m.head + m.count) % MaxOps] = o.value;
                 ++m.count;
                 return true;
             case call::get:
-                if (m.count == 0) return !o.ok;
+                if (m.count == 0) return !o.ok && (!m.blocking || m.closed);
                 if (!o.ok || m.items[m.head] != o.value) return false;
                 m.head = (m.head + 1) % MaxOps;
                 --m.count;
                 return true;
             case call::size:
                 return static_cast<std::size_t>(o.value) == m.count;
+            case call::close:
+                m.closed = true;
+                return true;
         }
         return false;
     }
@@ -129,6 +151,7 @@ private:
         return true;
     }
 
+    semantics semantics_;
     std::array<op, MaxOps> ops_{};
     std::size_t count_ = 0;
     unsigned clock_ = 0;  // logical time: one tick per call start or end

@@ -16,10 +16,16 @@
 // cannot hide a data race from TSan. The buffer lives on the heap (TSan misses some
 // races on inlined stack objects; docs/how-the-checks-work.md).
 //
-// A lesson supplies `Ops`, the way its API is driven (see checks/02-lock/stress_test.cpp):
+// A lesson supplies `Ops`, the way its API is driven (polling, blocking and closing
+// below are ready-made):
 //   static void put(Buffer&, const cookie&, run_context&);   // returns once the cookie is in
+//     or: static bool put(...)                                // false: refused (closed); the
+//                                                             //   producer stops, and that cookie
+//                                                             //   and later ones must never be eaten
 //   static void consume(Buffer&, run_context&);               // eats until there is nothing left
 //   static void observe(Buffer&, run_context&);               // calls the other members once
+//   static void after_producers(Buffer&, run_context&);      // optional: run by the last producer
+//                                                             //   to finish (e.g. close())
 //
 // Requires: the stress backend (COOKIEJAR_STRESS): schedule noise and the wait-for picture come from it.
 
@@ -37,6 +43,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -109,6 +116,11 @@ public:
             }
         }
     }
+    // Consumers of a blocking jar: true while there is a cookie left that nobody has
+    // claimed yet; each true is one get() the consumer must make.
+    [[nodiscard]] bool claim() noexcept {
+        return claimed_.fetch_add(1, std::memory_order_relaxed) < total_;
+    }
     // Spinning callers: give the others a chance.
     static void pause() noexcept { std::this_thread::yield(); }
 
@@ -118,6 +130,8 @@ private:
 
     std::atomic<unsigned long long> started_{0}, empty_{0}, puts_{0}, progress_{0};
     std::atomic<unsigned> producers_left_{0};
+    std::atomic<unsigned long long> claimed_{0};
+    unsigned long long total_ = 0;  // cookies to be baked in all; set before the threads start
     std::atomic<std::size_t> oversize_{0};
     std::atomic<long long> worst_fill_{0};  // the largest lower bound on the fill seen
     static inline thread_local std::vector<cookie>* eaten_ = nullptr;  // the calling consumer's own log
@@ -218,6 +232,64 @@ struct polling {
     }
 };
 
+// How a blocking jar without shutdown is driven (put blocks while full, get blocks
+// while empty; lesson 03). Each consumer claims a cookie before each get(), so
+// together they make exactly as many get() calls as cookies are baked.
+struct blocking {
+    template <class Jar>
+    static void put(Jar& j, const cookie& c, run_context&) {
+        if (c.number % 2 == 0) {
+            j.put(c);
+        } else {
+            cookie moving = c;
+            j.put(std::move(moving));
+        }
+    }
+    template <class Jar>
+    static void consume(Jar& j, run_context& ctx) {
+        while (ctx.claim()) {
+            ctx.taking();
+            ctx.took(j.get());
+        }
+    }
+    template <class Jar>
+    static void observe(Jar& j, run_context&) {
+        [[maybe_unused]] const auto capacity = j.capacity();
+    }
+};
+
+// How a blocking jar with shutdown is driven (lesson 04): bool put() is false once
+// closed; get() returns std::nullopt once closed and empty. The last producer to finish
+// closes the jar, and the consumers eat until get() says it is over.
+struct closing {
+    template <class Jar>
+    static bool put(Jar& j, const cookie& c, run_context&) {
+        if (c.number % 2 == 0) return j.put(c);
+        cookie moving = c;
+        return j.put(std::move(moving));
+    }
+    template <class Jar>
+    static void consume(Jar& j, run_context& ctx) {
+        for (;;) {
+            ctx.taking();
+            auto c = j.get();
+            if (!c) {
+                ctx.took_nothing();
+                return;
+            }
+            ctx.took(*c);
+        }
+    }
+    template <class Jar>
+    static void observe(Jar& j, run_context&) {
+        [[maybe_unused]] const auto capacity = j.capacity();
+    }
+    template <class Jar>
+    static void after_producers(Jar& j, run_context&) {
+        j.close();
+    }
+};
+
 // Runs one stress configuration. `test_name` names the run in a hang report.
 template <class Buffer, class Ops>
 outcome run(const config& c, const char* test_name) {
@@ -228,6 +300,10 @@ outcome run(const config& c, const char* test_name) {
     auto buffer = std::make_unique<Buffer>(c.capacity);  // on the heap: see the guarantee above
     run_context ctx;
     ctx.producers_left_.store(c.producers, std::memory_order_relaxed);
+    ctx.total_ = static_cast<unsigned long long>(c.producers) * c.cookies_per_producer;
+    // refused_from[p]: the first cookie producer p's put() refused; it and later ones were
+    // never in the jar. Written by producer p only; read after the join.
+    std::vector<std::uint32_t> refused_from(c.producers, c.cookies_per_producer);
     const long long capacity = static_cast<long long>(c.capacity);
 
     // Names are written here, before the threads start, so reading them later is race-free.
@@ -248,7 +324,15 @@ outcome run(const config& c, const char* test_name) {
                 name_this_thread(names[p].c_str());
                 for (std::uint32_t n = 0; n < c.cookies_per_producer; ++n) {
                     const auto empty_before = ctx.empty_.load(std::memory_order_relaxed);
-                    Ops::put(*buffer, cookie{p, n}, ctx);
+                    if constexpr (std::is_same_v<decltype(Ops::put(*buffer, cookie{}, ctx)), bool>) {
+                        if (!Ops::put(*buffer, cookie{p, n}, ctx)) {
+                            refused_from[p] = n;
+                            ctx.progress_.fetch_add(1, std::memory_order_relaxed);
+                            break;
+                        }
+                    } else {
+                        Ops::put(*buffer, cookie{p, n}, ctx);
+                    }
                     const auto puts = ctx.puts_.fetch_add(1, std::memory_order_relaxed) + 1;
                     ctx.progress_.fetch_add(1, std::memory_order_relaxed);
                     const auto started = ctx.started_.load(std::memory_order_relaxed);
@@ -259,7 +343,9 @@ outcome run(const config& c, const char* test_name) {
                     while (fill > worst && !ctx.worst_fill_.compare_exchange_weak(worst, fill, std::memory_order_relaxed)) {
                     }
                 }
-                ctx.producers_left_.fetch_sub(1, std::memory_order_relaxed);
+                if (ctx.producers_left_.fetch_sub(1, std::memory_order_relaxed) == 1) {
+                    if constexpr (requires { Ops::after_producers(*buffer, ctx); }) Ops::after_producers(*buffer, ctx);
+                }
                 mark_this_thread_finished();
             });
         }
@@ -314,6 +400,13 @@ outcome run(const config& c, const char* test_name) {
     unsigned long long lost = 0, twice = 0;
     for (unsigned p = 0; p < c.producers; ++p) {
         for (unsigned n = 0; n < c.cookies_per_producer; ++n) {
+            if (n >= refused_from[p]) {
+                if (times[p][n] != 0)
+                    add("cookie " + std::to_string(n) + " of producer " + std::to_string(p) + " was eaten, but " +
+                        (n == refused_from[p] ? "put() refused it (returned false)"
+                                              : "it was never baked (an earlier put() of its producer was refused)"));
+                continue;
+            }
             if (times[p][n] == 0) {
                 if (lost++ == 0)
                     add("cookie " + std::to_string(n) + " of producer " + std::to_string(p) + " was never eaten (lost)");
