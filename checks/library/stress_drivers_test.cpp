@@ -46,6 +46,11 @@ public:
 
     [[nodiscard]] std::size_t capacity() const { return capacity_; }
 
+    [[nodiscard]] bool is_closed() {
+        std::lock_guard<cj::mutex> lock(mutex_);
+        return closed_;
+    }
+
 private:
     template <class C>
     bool put_impl(C&& c) {
@@ -98,10 +103,12 @@ TEST_CASE("the closing driver closes a correct jar after the last put, and every
 }
 
 TEST_CASE("a jar whose get() drops the cookies left at close is caught: cookies lost", "[library][stress]") {
-    // A big jar and a slow start for the consumers: cookies are still in it when it closes.
+    // A big jar, and consumers that start only once it is closed: every cookie is still
+    // in it then. (Waiting for producers_done() is not enough: that comes just before
+    // close(), and a quick consumer could empty the jar in between.)
     struct slow_consumers : cj::stress::closing {
         static void consume(waiting_jar<true>& j, cj::stress::run_context& ctx) {
-            while (!ctx.producers_done()) cj::stress::run_context::pause();
+            while (!j.is_closed()) cj::stress::run_context::pause();
             cj::stress::closing::consume(j, ctx);
         }
     };

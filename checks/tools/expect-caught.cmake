@@ -45,8 +45,8 @@ foreach(entry IN LISTS checks)
   endforeach()
   string(REGEX REPLACE "[ \n]+" " " why "${why}")
   string(STRIP "${why}" why)
-  # What the exit code says (the harnesses choose them; Catch2 returns the number of
-  # failed test cases).
+  # What the exit code says (the harnesses choose 66, 70 and 71; otherwise it is
+  # Catch2's count of failed assertions).
   if(rc STREQUAL "66")
     set(meaning "a ThreadSanitizer report")
   elseif(rc STREQUAL "70")
@@ -54,7 +54,7 @@ foreach(entry IN LISTS checks)
   elseif(rc STREQUAL "71")
     set(meaning "a mutex locked twice by one thread")
   elseif(rc MATCHES "^[0-9]+$")
-    set(meaning "${rc} failed test case(s)")
+    set(meaning "${rc} failed assertion(s)")
   else()
     set(meaning "${rc}")
   endif()

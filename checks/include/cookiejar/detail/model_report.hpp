@@ -215,7 +215,7 @@ inline std::string result::report() const {
     std::size_t width = 12;
     for (const char* n : thread_names) width = std::max(width, std::string(n).size());
     for (const auto& r : rows) width = std::max(width, r.text.size());
-    width = std::min<std::size_t>(width, 40);
+    width = std::min<std::size_t>(width, 44);
     out += "\n  the interleaving (time runs down; @N is a line of";
     for (const auto& file : files) out += " " + file;
     out += "):\n";

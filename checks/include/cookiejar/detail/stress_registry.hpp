@@ -10,11 +10,13 @@
 //
 // This header defines no cj:: primitive, so any translation unit may include it.
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <thread>
 
 #include <pthread.h>
@@ -149,8 +151,8 @@ inline void name_this_thread(const char* name) noexcept {
     detail::slots[detail::my_slot()].name.store(name, std::memory_order_relaxed);
     // The kernel's name too (at most 15 characters), so ThreadSanitizer's reports say
     // "Thread T3 'consumer 0'".
-    char short_name[16];
-    std::snprintf(short_name, sizeof short_name, "%s", name);
+    char short_name[16] = {};
+    std::memcpy(short_name, name, std::min(std::strlen(name), sizeof short_name - 1));
     ::pthread_setname_np(::pthread_self(), short_name);
 }
 inline void mark_this_thread_finished() noexcept {
