@@ -1,0 +1,97 @@
+// Lesson 03 demo: the cookie jar with waiting, in C++.
+//
+// Marge (the producers) bakes cookies and puts each one in the jar; when the jar is
+// full, put() waits until there is room. Homer (the consumers) calls get(), which
+// waits until there is a cookie. Nobody polls: compare the number of looks into the
+// jar with lesson 02's demo.
+//
+//   lesson03-demo [producers] [consumers] [cookies per producer]
+#include COOKIEJAR_BUFFER_HEADER
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace {
+
+struct cookie {
+    int baker = 0;
+    int number = 0;
+};
+
+int arg_or(int argc, char** argv, int i, int fallback) {
+    return argc > i ? std::max(1, std::atoi(argv[i])) : fallback;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const int producers = arg_or(argc, argv, 1, 2);
+    const int consumers = arg_or(argc, argv, 2, 2);
+    const int per_producer = arg_or(argc, argv, 3, 5);
+    const int total = producers * per_producer;
+
+    lesson03::bounded_buffer<cookie> jar(10);  // the seed's queue.Queue(maxsize=10)
+    std::atomic<int> eaten{0};
+    std::atomic<int> claimed{0};  // each consumer claims a cookie before it calls get()
+    std::atomic<int> looks{0};    // get() calls: one look into the jar each
+    std::mutex print_mutex;       // one line at a time on the terminal
+    auto say = [&](const std::string& line) {
+        std::lock_guard<std::mutex> lock(print_mutex);
+        std::puts(line.c_str());
+    };
+
+    // A jar that deadlocks makes everyone wait forever; say so instead of hanging.
+    std::atomic<bool> finished{false};
+    std::thread watchdog([&] {
+        for (int tick = 0; tick < 200 && !finished.load(); ++tick)
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        if (finished.load()) return;
+        std::fprintf(stderr, "the demo is stuck after 10 s with %d of %d cookies eaten: some thread waits for\n"
+                             "something that never comes. Run `cmake --workflow --preset lesson-03` to see where.\n",
+                     eaten.load(), total);
+        std::_Exit(2);
+    });
+
+    const auto start = std::chrono::steady_clock::now();
+    std::vector<std::thread> threads;
+    for (int p = 0; p < producers; ++p) {
+        threads.emplace_back([&, p] {  // Marge number p
+            for (int n = 0; n < per_producer; ++n) {
+                std::this_thread::sleep_for(std::chrono::milliseconds(10 * (p + 1)));  // baking takes time; each bakes at its own pace
+                jar.put(cookie{p, n});  // waits while the jar is full
+                say("producer " + std::to_string(p) + " put   => cookie " + std::to_string(n));
+            }
+        });
+    }
+    for (int c = 0; c < consumers; ++c) {
+        threads.emplace_back([&, c] {  // Homer number c
+            while (claimed.fetch_add(1) < total) {  // one get() per cookie still to come
+                looks.fetch_add(1);
+                try {
+                    const cookie got = jar.get();  // waits while the jar is empty
+                    eaten.fetch_add(1);
+                    say("consumer " + std::to_string(c) + " got   => cookie " + std::to_string(got.number) +
+                        " from producer " + std::to_string(got.baker));
+                } catch (const std::exception& e) {
+                    say("consumer " + std::to_string(c) + ": get() threw \"" + e.what() +
+                        "\" - it took a slot with no cookie in it");
+                }
+            }
+        });
+    }
+    for (auto& t : threads) t.join();
+    finished.store(true);
+    watchdog.join();
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::printf("total: %.2f s; %d cookies eaten; the consumers looked into the jar %d times\n", seconds,
+                eaten.load(), looks.load());
+    return eaten.load() == total ? 0 : 1;
+}
