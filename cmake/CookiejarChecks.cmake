@@ -107,7 +107,13 @@ endfunction()
 # of the header, so checks shared by several lessons can name the buffer.
 function(cookiejar_check_executable target analysis header)
   add_executable(${target} ${ARGN})
-  target_link_libraries(${target} PRIVATE cookiejar_${analysis} ${COOKIEJAR_MAIN_${analysis}} cookiejar_catch2)
+  # A lesson may build an analysis on another backend (lesson 05's model checks are the
+  # schedule explorer, which needs no Relacy): COOKIEJAR_BACKEND_<analysis> names it.
+  set(backend cookiejar_${analysis})
+  if(COOKIEJAR_BACKEND_${analysis})
+    set(backend ${COOKIEJAR_BACKEND_${analysis}})
+  endif()
+  target_link_libraries(${target} PRIVATE ${backend} ${COOKIEJAR_MAIN_${analysis}} cookiejar_catch2)
   target_compile_definitions(${target} PRIVATE COOKIEJAR_BUFFER_HEADER="${header}")
   if(COOKIEJAR_LESSON_NAMESPACE)
     target_compile_definitions(${target} PRIVATE COOKIEJAR_LESSON_NAMESPACE=${COOKIEJAR_LESSON_NAMESPACE})
@@ -117,6 +123,8 @@ endfunction()
 # cookiejar_lesson(
 #   NUMBER 02 TOPIC lock
 #   UNIT <sources>  STRESS <sources>  MODEL <sources>   (any of them; each one executable)
+#   MODEL_BACKEND unit                                  (optional: build the model checks on the
+#                                                        plain unit backend instead of Relacy)
 #   DEMO <sources>)                                     (a demo program, std backend: built against
 #                                                        the lesson in the student scope and against
 #                                                        the solution, and run once as a test, in the
@@ -124,7 +132,10 @@ endfunction()
 #
 # Reads checks/NN-topic/mutants/manifest.json: which check must catch each mutant and the starter.
 function(cookiejar_lesson)
-  cmake_parse_arguments(L "" "NUMBER;TOPIC" "UNIT;STRESS;MODEL;DEMO" ${ARGN})
+  cmake_parse_arguments(L "" "NUMBER;TOPIC;MODEL_BACKEND" "UNIT;STRESS;MODEL;DEMO" ${ARGN})
+  if(L_MODEL_BACKEND)
+    set(COOKIEJAR_BACKEND_model cookiejar_${L_MODEL_BACKEND})
+  endif()
   set(dir "${L_NUMBER}-${L_TOPIC}")
   set(lesson_header "${PROJECT_SOURCE_DIR}/lessons/${dir}/bounded_buffer.hpp")
   set(solution_header "${PROJECT_SOURCE_DIR}/solutions/${dir}/bounded_buffer.hpp")

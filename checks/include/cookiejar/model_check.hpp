@@ -29,6 +29,7 @@
 #error "cookiejar/model_check.hpp is for model builds (COOKIEJAR_MODEL)"
 #endif
 
+#include <cookiejar/detail/replay_command.hpp>
 #include <cookiejar/sync.hpp>
 
 #include <chrono>
@@ -211,33 +212,6 @@ inline std::vector<step> parse_history(const std::string& out) {
     return steps;
 }
 
-inline std::string shell_quote(const std::string& s) {
-    std::string q = "'";
-    for (char c : s) {
-        if (c == '\'') q += "'\\''";
-        else q += c;
-    }
-    return q + "'";
-}
-
-// A test case's name as a Catch2 test spec that matches exactly it: ',' separates
-// alternatives and '[' starts a tag, so those (and the escape character) get a backslash.
-inline std::string catch_spec(const std::string& name) {
-    std::string spec;
-    for (char c : name) {
-        if (c == ',' || c == '[' || c == ']' || c == '\\') spec += '\\';
-        spec += c;
-    }
-    return spec;
-}
-
-inline std::string self_executable() {
-    char path[4096];
-    const auto n = ::readlink("/proc/self/exe", path, sizeof path - 1);
-    if (n <= 0) return "<test executable>";
-    return std::string(path, static_cast<std::size_t>(n));
-}
-
 // CJ_MODEL_REPLAY="<search>:<state>" replays one schedule instead of searching.
 struct replay_request {
     search_kind kind;
@@ -311,8 +285,8 @@ result check(const std::string& test_name, const budget& b = {}) {
     if (r.failed) {
         const auto& f = *r.failed;
         std::string search = f.found_by == search_kind::bounded ? "bounded" + std::to_string(f.context_bound) : "random";
-        r.replay_command = "CJ_MODEL_REPLAY=" + detail::shell_quote(search + ":" + f.replay_state) + " " +
-                           detail::shell_quote(detail::self_executable()) + " " + detail::shell_quote(detail::catch_spec(test_name));
+        r.replay_command = "CJ_MODEL_REPLAY=" + cj::detail::shell_quote(search + ":" + f.replay_state) + " " +
+                           cj::detail::shell_quote(cj::detail::self_executable()) + " " + cj::detail::shell_quote(cj::detail::catch_spec(test_name));
     }
     return r;
 }

@@ -1,0 +1,323 @@
+#pragma once
+// The schedule explorer: the model checker of the async lesson.
+//
+// On a cj::event_loop the only thing that is not fixed by the program is the order in
+// which ready tasks run (a step is never preempted). The explorer runs a small
+// scenario again and again, each time choosing that order differently:
+//
+//  1. exhaustive search: depth first over every choice point (a moment when more than
+//     one task is ready), so every distinct order of steps is run once — up to a budget
+//     of schedules; the summary says whether the search finished;
+//  2. random search: seeded (schedule i uses seed + i), so it is deterministic too.
+//
+// A schedule fails when run() throws (a deadlock, a task's exception, a waiter resumed
+// by hand) or when the scenario's judge() says so. The report shows what went wrong,
+// the steps as a table (one column per task, the notes the scenario made and the
+// loop's own events: waits, wakes, sleeps, ends), and a command that replays exactly
+// that schedule: CJ_MODEL_REPLAY='order:<choice>.<choice>...' <executable> '<test>'.
+//
+// A scenario is a default-constructible type with
+//     void start(cj::event_loop& loop);  // make the object under test, spawn the tasks
+//     std::string judge();               // after run(): "" when every property holds
+// made afresh for every schedule.
+
+#include <cookiejar/async.hpp>
+#include <cookiejar/detail/replay_command.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <cstdlib>
+#include <exception>
+#include <optional>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace cj::schedules {
+
+struct budget {
+    std::size_t exhaustive = 20000;  // at most this many schedules in the depth-first search
+    std::size_t random = 2000;       // then this many seeded random ones
+    std::uint64_t seed = 1;
+};
+
+enum class search_kind { exhaustive, random, replay };
+inline const char* name_of(search_kind k) {
+    switch (k) {
+    case search_kind::exhaustive: return "exhaustive";
+    case search_kind::random: return "random";
+    case search_kind::replay: return "replayed";
+    }
+    return "?";
+}
+
+struct search_run {
+    search_kind kind;
+    std::size_t schedules = 0;
+    double seconds = 0;
+    bool passed = true;
+    bool complete = false;  // exhaustive: every order was tried within the budget
+};
+
+struct failure {
+    search_kind found_by = search_kind::exhaustive;
+    std::size_t schedule = 0;  // 1-based, within its search
+    std::string what;          // what went wrong, in words
+    std::string order;         // the choices, "1.0.2": replays the schedule
+    std::vector<event_loop::trace_event> trace;
+};
+
+struct result {
+    std::string scenario;
+    std::vector<search_run> runs;
+    std::optional<failure> failed;
+    std::string replay_command;  // filled on failure
+    [[nodiscard]] bool passed() const { return !failed.has_value(); }
+    [[nodiscard]] std::size_t schedules() const {
+        std::size_t n = 0;
+        for (const auto& r : runs) n += r.schedules;
+        return n;
+    }
+    [[nodiscard]] std::string summary() const;
+    [[nodiscard]] std::string report() const;
+};
+
+namespace detail {
+
+struct choice {
+    std::size_t options;
+    std::size_t picked;
+};
+
+struct outcome {
+    std::string failure;  // empty: the schedule passed
+    std::vector<choice> choices;
+    std::vector<event_loop::trace_event> trace;
+};
+
+inline std::string encode(const std::vector<choice>& choices) {
+    std::string s;
+    for (const auto& c : choices) s += (s.empty() ? "" : ".") + std::to_string(c.picked);
+    return s.empty() ? "-" : s;
+}
+
+inline std::vector<std::size_t> decode(const std::string& order) {
+    std::vector<std::size_t> picks;
+    std::size_t i = 0;
+    while (i < order.size()) {
+        const auto dot = order.find('.', i);
+        const std::string part = order.substr(i, dot == std::string::npos ? std::string::npos : dot - i);
+        if (part != "-" && !part.empty()) picks.push_back(static_cast<std::size_t>(std::strtoul(part.c_str(), nullptr, 10)));
+        if (dot == std::string::npos) break;
+        i = dot + 1;
+    }
+    return picks;
+}
+
+// Runs one schedule: the first picks come from `prefix`, later ones from `rest`
+// (nullptr: the oldest ready task, FIFO).
+template <class Scenario>
+outcome run_schedule(const std::vector<std::size_t>& prefix, std::mt19937_64* rest, bool trace) {
+    outcome o;
+    Scenario scenario;
+    event_loop loop;
+    loop.keep_trace(trace);
+    loop.set_chooser([&](std::size_t n) {
+        std::size_t pick = 0;
+        const std::size_t k = o.choices.size();
+        if (k < prefix.size()) pick = std::min(prefix[k], n - 1);
+        else if (rest != nullptr) pick = static_cast<std::size_t>((*rest)() % n);
+        o.choices.push_back({n, pick});
+        return pick;
+    });
+    try {
+        scenario.start(loop);
+        loop.run();
+        o.failure = scenario.judge();
+    } catch (const deadlock_error& e) {
+        o.failure = e.what();
+    } catch (const std::bad_optional_access& e) {
+        const std::string who = loop.failed_task().empty() ? std::string("the scenario") : loop.failed_task();
+        o.failure = who + " ended with an exception: std::bad_optional_access: it read an empty std::optional "
+                          "(in a jar of std::optional slots: a slot that held no cookie)";
+    } catch (const std::exception& e) {
+        const std::string who = loop.failed_task().empty() ? std::string("the scenario") : loop.failed_task();
+        o.failure = who + " ended with an exception: " + e.what();
+    }
+    while (!o.failure.empty() && o.failure.back() == '\n') o.failure.pop_back();
+    if (trace) o.trace = loop.trace_events();
+    return o;
+}
+
+inline std::string replay_from_environment() {
+    const char* env = std::getenv("CJ_MODEL_REPLAY");
+    if (env == nullptr) return {};
+    const std::string s(env);
+    if (s.rfind("order:", 0) != 0) return {};
+    return s.substr(6);
+}
+
+inline std::string fit(std::string s, std::size_t width) {
+    if (s.size() > width) s = s.substr(0, width - 1) + "~";
+    s.resize(width, ' ');
+    return s;
+}
+
+}  // namespace detail
+
+// Explores the scenario's schedules (or replays the one CJ_MODEL_REPLAY names); stops at
+// the first failure. `test_name` is how to select this check again (for the replay line).
+template <class Scenario>
+result explore(const std::string& test_name, const budget& b = {}) {
+    result r;
+    r.scenario = test_name;
+    auto fail = [&](search_kind kind, std::size_t schedule, const detail::outcome& o) {
+        failure f;
+        f.found_by = kind;
+        f.schedule = schedule;
+        f.what = o.failure;
+        f.order = detail::encode(o.choices);
+        // Again, with the trace on: the run is a function of its choices.
+        const auto again = detail::run_schedule<Scenario>(detail::decode(f.order), nullptr, true);
+        f.trace = again.trace;
+        r.failed = std::move(f);
+        r.replay_command = "CJ_MODEL_REPLAY=" + cj::detail::shell_quote("order:" + r.failed->order) + " " +
+                           cj::detail::shell_quote(cj::detail::self_executable()) + " " +
+                           cj::detail::shell_quote(cj::detail::catch_spec(test_name));
+    };
+    using clock = std::chrono::steady_clock;
+
+    if (const std::string order = detail::replay_from_environment(); !order.empty()) {
+        const auto t0 = clock::now();
+        const auto o = detail::run_schedule<Scenario>(detail::decode(order), nullptr, true);
+        search_run run{search_kind::replay, 1, std::chrono::duration<double>(clock::now() - t0).count(),
+                       o.failure.empty(), true};
+        r.runs.push_back(run);
+        if (!o.failure.empty()) fail(search_kind::replay, 1, o);
+        return r;
+    }
+
+    // 1. Depth first: after each schedule, move the deepest choice that has an untried
+    // option to its next option, and run again from the start with that prefix.
+    {
+        const auto t0 = clock::now();
+        search_run run{search_kind::exhaustive};
+        std::vector<std::size_t> prefix;
+        for (;;) {
+            if (run.schedules == b.exhaustive) break;
+            const auto o = detail::run_schedule<Scenario>(prefix, nullptr, false);
+            ++run.schedules;
+            if (!o.failure.empty()) {
+                run.passed = false;
+                fail(search_kind::exhaustive, run.schedules, o);
+                break;
+            }
+            auto choices = o.choices;
+            while (!choices.empty() && choices.back().picked + 1 == choices.back().options) choices.pop_back();
+            if (choices.empty()) {
+                run.complete = true;
+                break;
+            }
+            prefix.clear();
+            for (const auto& c : choices) prefix.push_back(c.picked);
+            ++prefix.back();
+        }
+        run.seconds = std::chrono::duration<double>(clock::now() - t0).count();
+        r.runs.push_back(run);
+        if (!run.passed || run.complete) return r;  // a complete search leaves nothing for chance
+    }
+
+    // 2. Seeded random orders.
+    {
+        const auto t0 = clock::now();
+        search_run run{search_kind::random};
+        for (std::size_t i = 0; i < b.random; ++i) {
+            std::mt19937_64 rng(b.seed + i);
+            const auto o = detail::run_schedule<Scenario>({}, &rng, false);
+            ++run.schedules;
+            if (!o.failure.empty()) {
+                run.passed = false;
+                fail(search_kind::random, run.schedules, o);
+                break;
+            }
+        }
+        run.seconds = std::chrono::duration<double>(clock::now() - t0).count();
+        r.runs.push_back(run);
+    }
+    return r;
+}
+
+inline std::string result::summary() const {
+    std::string s;
+    for (const auto& run : runs) {
+        s += "  " + std::string(name_of(run.kind)) + " search: " + std::to_string(run.schedules) + " schedule" +
+             (run.schedules == 1 ? "" : "s");
+        char secs[32];
+        std::snprintf(secs, sizeof secs, " in %.2f s", run.seconds);
+        s += secs;
+        if (run.kind == search_kind::exhaustive) s += run.complete ? " (every order)" : " (budget reached)";
+        s += run.passed ? ": no failure\n" : ": FAILED\n";
+    }
+    return s;
+}
+
+inline std::string result::report() const {
+    if (!failed) return "schedule check \"" + scenario + "\" passed\n" + summary();
+    const failure& f = *failed;
+
+    // Columns: the tasks, in the order they first appear.
+    std::vector<std::string> tasks;
+    for (const auto& e : f.trace) {
+        const std::string name = e.task.empty() ? "(posted)" : e.task;
+        if (std::find(tasks.begin(), tasks.end(), name) == tasks.end()) tasks.push_back(name);
+    }
+    struct row {
+        std::size_t column;
+        std::string text;
+    };
+    std::vector<row> rows;
+    std::set<std::string> files;
+    for (const auto& e : f.trace) {
+        if (e.text == "spawned") continue;
+        const std::string name = e.task.empty() ? "(posted)" : e.task;
+        const auto column = static_cast<std::size_t>(std::find(tasks.begin(), tasks.end(), name) - tasks.begin());
+        rows.push_back({column, e.text});
+        if (!e.file.empty()) files.insert(e.file);
+    }
+
+    std::string out = "schedule check \"" + scenario + "\" FAILED\n";
+    std::string what = f.what;
+    for (std::size_t at = what.find('\n'); at != std::string::npos; at = what.find('\n', at + 5)) what.replace(at, 1, "\n    ");
+    out += "  what went wrong: " + what + "\n";
+    out += "  found by the " + std::string(name_of(f.found_by)) + " search";
+    if (f.found_by == search_kind::exhaustive) out += " (every order of the ready tasks, depth first)";
+    if (f.found_by == search_kind::random) out += " (seeded random orders)";
+    out += ", schedule " + std::to_string(f.schedule) + "\n";
+
+    std::size_t width = 12;
+    for (const auto& t : tasks) width = std::max(width, t.size());
+    for (const auto& r : rows) width = std::max(width, r.text.size());
+    width = std::min<std::size_t>(width, 40);
+    out += "\n  the steps (time runs down; one task runs at a time; @N is a line of";
+    for (const auto& file : files) out += " " + file;
+    out += "):\n";
+    std::string heading = "  " + detail::fit("", 4);
+    for (const auto& t : tasks) heading += "| " + detail::fit(t, width);
+    while (!heading.empty() && heading.back() == ' ') heading.pop_back();
+    out += heading + "\n  ----";
+    for (std::size_t t = 0; t < tasks.size(); ++t) out += "+-" + std::string(width, '-');
+    out += "\n";
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        std::string line = "  " + detail::fit(std::to_string(i + 1), 4);
+        for (std::size_t t = 0; t < tasks.size(); ++t) line += "| " + detail::fit(rows[i].column == t ? rows[i].text : "", width);
+        while (!line.empty() && line.back() == ' ') line.pop_back();
+        out += line + "\n";
+    }
+    out += "  " + std::string(4 + tasks.size() * (width + 2), '-') + "\n";
+    out += "\n  replay exactly this schedule:\n    " + replay_command + "\n";
+    return out;
+}
+
+}  // namespace cj::schedules
