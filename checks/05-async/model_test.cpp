@@ -112,6 +112,20 @@ struct two_and_two : jar_scenario<1, 4> {
     }
 };
 
+// Three producers and two consumers on a jar of two: too many orders to try them all
+// within the budget, so the random search runs too.
+struct three_and_two : jar_scenario<2, 5> {
+    void start(cj::event_loop& loop) {
+        buffer.emplace(2);
+        names = {"producer 1", "producer 2", "producer 3", "consumer 1", "consumer 2"};
+        loop.spawn(producer(0, {1, 2}), names[0]);
+        loop.spawn(producer(1, {3, 4}), names[1]);
+        loop.spawn(producer(2, {5, 6}), names[2]);
+        loop.spawn(consumer(3, 3), names[3]);
+        loop.spawn(consumer(4, 3), names[4]);
+    }
+};
+
 template <class Scenario>
 void schedule_check() {
     const auto result = cj::schedules::explore<Scenario>(cj::testing::current_test_name());
@@ -138,4 +152,8 @@ TEST_CASE("a producer that runs ahead waits for room and keeps the order", "[les
 
 TEST_CASE("two producers and two consumers share a jar of one", "[lesson05][model]") {
     schedule_check<two_and_two>();
+}
+
+TEST_CASE("three producers and two consumers share a jar of two", "[lesson05][model]") {
+    schedule_check<three_and_two>();
 }

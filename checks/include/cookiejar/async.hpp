@@ -308,8 +308,14 @@ public:
     // Parks h until the virtual clock reaches now() + d.
     void sleep(std::coroutine_handle<> h, virtual_duration d, source_location site) {
         detail::task_record* r = require_running("sleep_for");
-        r->waits_for = d == virtual_duration::zero() ? std::string("yields") : "sleeps " + describe(d);
         r->site = site;
+        if (d <= virtual_duration::zero()) {  // a yield: to the back of the ready queue
+            r->waits_for.clear();
+            ready_.push_back({h, r, {}});
+            trace(r, "yields @" + std::to_string(site.line()), site.file_name());
+            return;
+        }
+        r->waits_for = "sleeps " + describe(d);
         timers_.emplace(now_ + d, entry{h, r, {}});
         trace(r, r->waits_for + " @" + std::to_string(site.line()), site.file_name());
     }
@@ -553,7 +559,8 @@ auto sleep_for(std::chrono::duration<Rep, Period> d, source_location site = sour
     return awaiter{std::chrono::ceil<virtual_duration>(d), site};
 }
 
-// co_await cj::yield(): lets every task that is ready now run first (asyncio.sleep(0)).
+// co_await cj::yield(): goes to the back of the ready queue, so every task that is
+// ready now may run first (asyncio.sleep(0)). No virtual time passes.
 inline auto yield(source_location site = source_location::current()) {
     return sleep_for(virtual_duration::zero(), site);
 }

@@ -254,8 +254,12 @@ inline std::string result::summary() const {
     for (const auto& run : runs) {
         s += "  " + std::string(name_of(run.kind)) + " search: " + std::to_string(run.schedules) + " schedule" +
              (run.schedules == 1 ? "" : "s");
-        char secs[32];
-        std::snprintf(secs, sizeof secs, " in %.2f s", run.seconds);
+        char secs[64];
+        if (run.seconds > 0 && run.schedules > 1)
+            std::snprintf(secs, sizeof secs, " in %.3f s (%.0f per second)", run.seconds,
+                          static_cast<double>(run.schedules) / run.seconds);
+        else
+            std::snprintf(secs, sizeof secs, " in %.3f s", run.seconds);
         s += secs;
         if (run.kind == search_kind::exhaustive) s += run.complete ? " (every order)" : " (budget reached)";
         s += run.passed ? ": no failure\n" : ": FAILED\n";
