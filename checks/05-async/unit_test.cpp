@@ -115,7 +115,7 @@ TEST_CASE("a put on a full jar waits until a cookie is taken", "[lesson05][unit]
     REQUIRE(got == std::vector<int>{1, 2});
 }
 
-TEST_CASE("a waiting consumer is resumed by the loop after put returns, not inside put", "[lesson05][unit]") {
+TEST_CASE("a waiting consumer is resumed by the loop once put has returned", "[lesson05][unit]") {
     // With handle.resume() inside put(), the consumer would run in the producer's step:
     // the loop reports that as cj::reentrancy_error, and run() rethrows it.
     cj::event_loop loop;
