@@ -54,7 +54,7 @@ std::string render_result(const lesson_result& r, const style& s) {
     return out;
   }
   std::size_t passed = 0;
-  std::set<std::string> classes;
+  std::set<std::string> classes, shown;
   for (const auto& c : r.checks) {
     if (c.status == "passed") {
       ++passed;
@@ -62,6 +62,13 @@ std::string render_result(const lesson_result& r, const style& s) {
     }
     out += "\n" + s.red(fmt::format("✗ {}", c.sentence)) + s.dim(fmt::format("  [{}, {}]", c.analysis, c.status)) + "\n";
     for (const auto& f : c.findings) {
+      // The same problem in several checks is explained once.
+      const auto key = f.property + "\n" + f.location;
+      if (!shown.insert(key).second) {
+        out += fmt::format("  what failed: {} (as above)\n", f.property);
+        if (!f.replay.empty()) out += fmt::format("  replay it:   {}\n", f.replay);
+        continue;
+      }
       out += render_finding(f, s);
       if (!f.bug_class.empty()) classes.insert(f.bug_class);
     }
