@@ -30,7 +30,6 @@ if(COOKIEJAR_SCOPE STREQUAL "repository")
 endif()
 cookiejar_discover_tests(cookiejar_grade_tests PREFIX "cli." LABELS cli TIMEOUT 120)
 
-if(EXISTS "${CMAKE_CURRENT_SOURCE_DIR}/tests/grade_end_to_end_test.cpp")
 add_executable(cookiejar_grade_e2e
   tests/grade_end_to_end_test.cpp
   tests/kit_test.cpp)
@@ -49,4 +48,3 @@ file(WRITE "${grade_lock_file}"
   "  set_tests_properties(\${cookiejar_grade_e2e_TESTS} PROPERTIES RESOURCE_LOCK cookiejar_grade_scratch)\n"
   "endif()\n")
 set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES "${grade_lock_file}")
-endif()

@@ -42,7 +42,7 @@ TEST_CASE("grade.rules.every check grading.json lists keeps its points in the ma
   CHECK(graded.checks[1].result.name == "lesson02.student.stress.two producers and two consumers share a jar of one");
 }
 
-TEST_CASE("grade.rules.a passed check earns its points; a failed, crashed or hung one earns none and says why",
+TEST_CASE("grade.rules.a passed check earns its points, and a failed, crashed or hung one earns none and says why",
           "[cli][grade]") {
   const auto graded = apply_grading(samples::hung(), samples::rules());
   REQUIRE(graded.checks.size() == 3);
