@@ -64,6 +64,9 @@ constexpr const char* tool_version = "unknown";
   if (check.exit_code == 66) return "failed: ThreadSanitizer reported a problem (exit code 66)";
   if (check.exit_code == 71) return "failed: a thread locked a mutex it already holds (exit code 71)";
   if (check.exit_code == 70) return "failed: a watchdog ended a hang (exit code 70)";
+  if (check.status == "failed" && check.exit_code > 0 && check.exit_code < 66) {
+    return fmt::format("failed: {} assertion(s) did not hold (exit code {})", check.exit_code, check.exit_code);
+  }
   return fmt::format("{} (exit code {})", check.status, check.exit_code);
 }
 
