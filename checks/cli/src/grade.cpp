@@ -116,7 +116,9 @@ constexpr const char* tool_version = "unknown";
 [[nodiscard]] std::string head_commit(const fs::path& repo) {
   const auto git = find_program("git");
   if (!git) return {};
-  const auto run = run_process({git->string(), "-C", repo.string(), "rev-parse", "HEAD"}, {.timeout_seconds = 30});
+  process_options options;
+  options.timeout_seconds = 30;
+  const auto run = run_process({git->string(), "-C", repo.string(), "rev-parse", "HEAD"}, options);
   if (run.exit_code != 0) return {};
   auto commit = run.output;
   while (!commit.empty() && (commit.back() == '\n' || commit.back() == '\r')) commit.pop_back();
@@ -413,8 +415,10 @@ int grade_command(const grade_options& options, const run_options& run) {
     graded_lesson failed;
     failed.result.number = "00";
     failed.result.build_status = "not_started";
-    failed.result.build_error = finding{.property = fmt::format("the grader stopped: {}", e.what()),
-                                        .analysis = "build"};
+    finding stopped;
+    stopped.property = fmt::format("the grader stopped: {}", e.what());
+    stopped.analysis = "build";
+    failed.result.build_error = stopped;
     report.lessons.push_back(apply_grading(failed.result, default_grading("00")));
   }
   const auto text = write_report(report, options.format);

@@ -66,11 +66,13 @@ file_hashes hash_files(const fs::path& repo, const std::vector<std::string>& fil
   const auto base = fs::absolute(repo).lexically_normal().generic_string();
   const auto prefix = base.back() == '/' ? base : base + "/";
   constexpr std::size_t batch = 200;
+  process_options options;
+  options.timeout_seconds = 120;
   for (std::size_t from = 0; from < files.size(); from += batch) {
     std::vector<std::string> argv{cmake_program(), "-E", "sha256sum"};
     const auto to = std::min(files.size(), from + batch);
     for (auto i = from; i < to; ++i) argv.push_back(prefix + files[i]);
-    const auto run = run_process(argv, {.timeout_seconds = 120});
+    const auto run = run_process(argv, options);
     if (run.exit_code != 0) {
       throw std::runtime_error(fmt::format("`{} -E sha256sum` failed (exit code {})", argv[0], run.exit_code));
     }

@@ -18,6 +18,14 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// Options for run_process with a time limit (and a working folder).
+inline cookiejar::process_options limited(double seconds, const std::filesystem::path& folder = {}) {
+  cookiejar::process_options options;
+  options.timeout_seconds = seconds;
+  options.working_directory = folder;
+  return options;
+}
+
 const fs::path real_repo = COOKIEJAR_CLI_REPO;
 const fs::path scratch_root = COOKIEJAR_GRADE_SCRATCH;
 
@@ -33,7 +41,7 @@ graded grade(const fs::path& repo, const std::string& format) {
   graded g;
   g.run = run_process({COOKIEJAR_CLI_EXE, "--repo", repo.string(), "-q", "grade", "01", "--format", format,
                        "--output", output.string(), "--rounds", "1"},
-                      {.timeout_seconds = 240});
+                      limited(240));
   if (fs::exists(output)) g.report = scratch::read(output);
   return g;
 }

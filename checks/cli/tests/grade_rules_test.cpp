@@ -16,6 +16,17 @@
 using namespace cookiejar;
 namespace fs = std::filesystem;
 
+namespace {
+
+// Options for run_process with a time limit (and a working folder).
+inline cookiejar::process_options limited(double seconds, const std::filesystem::path& folder = {}) {
+  cookiejar::process_options options;
+  options.timeout_seconds = seconds;
+  options.working_directory = folder;
+  return options;
+}
+}  // namespace
+
 TEST_CASE("grade.rules.a check's grading key is its CTest name without lesson and variant, dots and all",
           "[cli][grade]") {
   check_result c;
@@ -146,7 +157,7 @@ TEST_CASE("grade.rules.every grading.json names exactly the checks its lesson ha
   const auto ctest = find_program("ctest");
   REQUIRE(ctest);
   const auto listed = run_process({ctest->string(), "--test-dir", COOKIEJAR_CLI_BUILD_DIR, "--show-only=json-v1"},
-                                  {.timeout_seconds = 60});
+                                  limited(60));
   REQUIRE(listed.exit_code == 0);
   const auto json_start = listed.output.find('{');
   REQUIRE(json_start != std::string::npos);

@@ -15,6 +15,14 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// Options for run_process with a time limit (and a working folder).
+inline cookiejar::process_options limited(double seconds, const std::filesystem::path& folder = {}) {
+  cookiejar::process_options options;
+  options.timeout_seconds = seconds;
+  options.working_directory = folder;
+  return options;
+}
+
 void write(const fs::path& file, const std::string& text) {
   fs::create_directories(file.parent_path());
   std::ofstream(file, std::ios::binary) << text;
@@ -68,7 +76,7 @@ TEST_CASE("grade.tamper.hashes are CMake's SHA-256, written as sha256sum writes 
   CHECK(first.substr(64) == "  CMakeLists.txt");
   if (const auto sha256sum = find_program("sha256sum")) {
     const auto verified = run_process({sha256sum->string(), "--strict", "-c", std::string(manifest_path)},
-                                      {.working_directory = tree.root, .timeout_seconds = 30});
+                                      limited(30, tree.root));
     INFO(verified.output);
     CHECK(verified.exit_code == 0);
   }

@@ -22,6 +22,15 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// Options for run_process with a time limit, a working folder and added environment.
+process_options limited(double seconds, const fs::path& folder = {}, std::vector<std::string> environment = {}) {
+  process_options options;
+  options.timeout_seconds = seconds;
+  options.working_directory = folder;
+  options.environment = std::move(environment);
+  return options;
+}
+
 const fs::path real_repo = COOKIEJAR_CLI_REPO;
 const fs::path kit = real_repo / "docs/instructors";
 const fs::path scratch_root = COOKIEJAR_GRADE_SCRATCH;
@@ -31,10 +40,9 @@ process_result run_autograder(const fs::path& course, const fs::path& submission
   fs::remove_all(root);
   fs::create_directories(root / "source");
   return run_process({"bash", (kit / "gradescope/run_autograder").string()},
-                     {.timeout_seconds = 240,
-                      .environment = {"AUTOGRADER_ROOT=" + root.string(), "AUTOGRADER_SUBMISSION=" + submission.string(),
+                     limited(240, {}, {"AUTOGRADER_ROOT=" + root.string(), "AUTOGRADER_SUBMISSION=" + submission.string(),
                                       "COOKIEJAR_COURSE=" + course.string(), "COOKIEJAR_TOOL=" + tool,
-                                      "COOKIEJAR_GRADE_LESSONS=01", "COOKIEJAR_GRADE_ROUNDS=1"}});
+                                      "COOKIEJAR_GRADE_LESSONS=01", "COOKIEJAR_GRADE_ROUNDS=1"}));
 }
 
 json results() { return json::parse(scratch::read(scratch_root / "autograder/results/results.json")); }
@@ -125,10 +133,10 @@ TEST_CASE("kit.make-autograder.sh packs setup.sh, run_autograder and the course,
   fs::create_directories(out);
   const auto zip = out / "autograder.zip";
   const auto made = run_process({"bash", (kit / "gradescope/make-autograder.sh").string(), "-o", zip.string(), "02"},
-                                {.timeout_seconds = 120});
+                                limited(120));
   INFO(made.output);
   REQUIRE(made.exit_code == 0);
-  const auto listed = run_process({"cmake", "-E", "tar", "tf", zip.string()}, {.timeout_seconds = 60});
+  const auto listed = run_process({"cmake", "-E", "tar", "tf", zip.string()}, limited(60));
   REQUIRE(listed.exit_code == 0);
   std::set<std::string> entries;
   std::istringstream lines(listed.output);
@@ -210,7 +218,7 @@ TEST_CASE("kit.the Classroom workflow grades each lesson's analyses for grading.
          "steps = d['jobs']['run-autograding-tests']['steps']\n"
          "print(sum(1 for s in steps if s.get('uses', '').startswith('classroom-resources/autograding-command-grader')))\n",
          (kit / "github-classroom/classroom.yml").string()},
-        {.timeout_seconds = 30});
+        limited(30));
     if (parsed.output.find("No module named 'yaml'") == std::string::npos) {
       INFO(parsed.output);
       CHECK(parsed.exit_code == 0);
