@@ -38,8 +38,10 @@ else()
 endif()
 
 # ---- Relacy: Debian's relacy-dev, else the same upstream commit from source.
+# A build of the cookiejar command alone (COOKIEJAR_LESSONS=none) needs no Relacy, so
+# `cookiejar doctor` can run, and say what to install, on a machine without it.
 find_path(COOKIEJAR_RELACY_INCLUDE_DIR relacy/relacy.hpp)
-if(NOT COOKIEJAR_RELACY_INCLUDE_DIR)
+if(NOT COOKIEJAR_RELACY_INCLUDE_DIR AND NOT COOKIEJAR_LESSONS STREQUAL "none")
   message(STATUS "cookiejar: Relacy is not installed; fetching commit acc09bb (or: apt-get install relacy-dev)")
   FetchContent_Declare(relacy
     GIT_REPOSITORY https://github.com/dvyukov/relacy.git
@@ -48,4 +50,31 @@ if(NOT COOKIEJAR_RELACY_INCLUDE_DIR)
   # The repository's headers sit in relacy/ at its top, like the package's /usr/include/relacy.
   set(COOKIEJAR_RELACY_INCLUDE_DIR "${relacy_SOURCE_DIR}" CACHE PATH "" FORCE)
 endif()
-message(STATUS "cookiejar: Relacy headers in ${COOKIEJAR_RELACY_INCLUDE_DIR}")
+if(COOKIEJAR_RELACY_INCLUDE_DIR)
+  message(STATUS "cookiejar: Relacy headers in ${COOKIEJAR_RELACY_INCLUDE_DIR}")
+endif()
+
+# ---- The `cookiejar` command: CLI11, nlohmann-json and fmt, only when it is built.
+# No download fallback: each is one Debian package away, and the lessons never need them.
+if(COOKIEJAR_BUILD_TOOL)
+  set(cookiejar_missing "")
+  find_package(CLI11 CONFIG QUIET)
+  if(NOT CLI11_FOUND)
+    list(APPEND cookiejar_missing libcli11-dev)
+  endif()
+  find_package(nlohmann_json 3 CONFIG QUIET)
+  if(NOT nlohmann_json_FOUND)
+    list(APPEND cookiejar_missing nlohmann-json3-dev)
+  endif()
+  find_package(fmt CONFIG QUIET)
+  if(NOT fmt_FOUND)
+    list(APPEND cookiejar_missing libfmt-dev)
+  endif()
+  if(cookiejar_missing)
+    list(JOIN cookiejar_missing " " cookiejar_missing_text)
+    message(FATAL_ERROR "cookiejar: the cookiejar command (COOKIEJAR_BUILD_TOOL) needs libraries that are "
+      "not installed. On Debian 12 / Ubuntu 24.04: sudo apt-get install ${cookiejar_missing_text} "
+      "-- then delete the build folder and run the command again. (Checking a lesson with "
+      "`cmake --workflow --preset lesson-NN` does not need them.)")
+  endif()
+endif()

@@ -1,0 +1,50 @@
+#pragma once
+// The student's subcommands. Each returns the process's exit code and writes only to
+// the streams in its context, so tests can run them in-process.
+#include <filesystem>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "render.hpp"
+#include "runner.hpp"
+
+namespace cookiejar {
+
+struct context {
+  run_options run;                 // run.repo is the course; run.build_root where lessons build
+  std::ostream* out = &std::cout;
+  std::ostream* err = &std::cerr;
+  style look;                      // colour or not
+};
+
+// The state file (hints shown): build_root / "cookiejar-state.json".
+[[nodiscard]] std::filesystem::path state_file(const run_options& run);
+
+// A lesson's state for `list`: passing | failing | not started | not checked yet | does not build.
+struct lesson_status {
+  std::string state;
+  std::size_t passed = 0, total = 0;
+};
+[[nodiscard]] lesson_status status_of_lesson(const lesson_info& lesson, const run_options& run);
+
+// HINTS.md split into its `## ` sections, in order (the text before the first is dropped).
+[[nodiscard]] std::vector<std::string> hint_sections(const std::filesystem::path& hints_md);
+
+// The replay string `check` prints: "<search>:<state>@<test sentence>".
+struct replay_target {
+  std::string schedule;  // the CJ_MODEL_REPLAY value
+  std::string sentence;  // the model check's test case
+};
+[[nodiscard]] std::optional<replay_target> parse_replay(const std::string& text);
+
+int list_command(const context& c);
+int check_command(const context& c, const std::string& number, bool verbose);
+int hint_command(const context& c, const std::string& number, bool all, bool reset);
+int replay_command(const context& c, const std::string& number, const std::string& replay, bool step);
+// Checks now, then again whenever a file of the lesson changes. Stops after `max_runs`
+// checks when it is > 0 (0: until Ctrl-C). Returns the last check's exit code.
+int watch_command(const context& c, const std::string& number, int max_runs, double poll_seconds);
+int doctor_command(const context& c);
+
+}  // namespace cookiejar

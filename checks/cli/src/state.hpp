@@ -1,0 +1,27 @@
+#pragma once
+// What the command remembers between runs: the last result of each lesson's checks
+// (build_root/lesson-NN/cookiejar-last.json, written by `check`, read by `list`) and how
+// many hints of each lesson were shown (build_root/cookiejar-state.json).
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "results.hpp"
+
+namespace cookiejar {
+
+[[nodiscard]] nlohmann::json result_to_json(const lesson_result& result);
+[[nodiscard]] lesson_result result_from_json(const nlohmann::json& json);
+
+// Writes the file atomically (a temporary file, then a rename). Returns false when it cannot.
+bool save_json(const std::filesystem::path& file, const nlohmann::json& json);
+// The file's JSON, or nothing when it is missing or not JSON.
+[[nodiscard]] std::optional<nlohmann::json> load_json(const std::filesystem::path& file);
+
+// Hints shown so far for lesson `number` (0 when none), and setting it.
+[[nodiscard]] int hints_shown(const std::filesystem::path& state_file, const std::string& number);
+bool set_hints_shown(const std::filesystem::path& state_file, const std::string& number, int shown);
+
+}  // namespace cookiejar

@@ -1,0 +1,153 @@
+// `cookiejar grade` end to end, on a scratch copy of the repository with lesson 01:
+// the starter loses points to the bugs its checks find, the solution gets full marks,
+// and a build that fails still gets a report. Each run uses the real command.
+#include <cookiejar/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <set>
+
+#include "grade_scratch.hpp"
+#include "process.hpp"
+#include "tamper.hpp"
+
+using nlohmann::json;
+using namespace cookiejar;
+namespace fs = std::filesystem;
+
+namespace {
+
+// Options for run_process with a time limit (and a working folder).
+inline cookiejar::process_options limited(double seconds, const std::filesystem::path& folder = {}) {
+  cookiejar::process_options options;
+  options.timeout_seconds = seconds;
+  options.working_directory = folder;
+  return options;
+}
+
+const fs::path real_repo = COOKIEJAR_CLI_REPO;
+const fs::path scratch_root = COOKIEJAR_GRADE_SCRATCH;
+
+struct graded {
+  process_result run;
+  std::string report;
+};
+
+// Grades lesson 01 of the scratch repository in `format`.
+graded grade(const fs::path& repo, const std::string& format) {
+  const auto output = scratch_root / ("report." + format);
+  fs::remove(output);
+  graded g;
+  g.run = run_process({COOKIEJAR_CLI_EXE, "--repo", repo.string(), "-q", "grade", "01", "--format", format,
+                       "--output", output.string(), "--rounds", "1"},
+                      limited(240));
+  if (fs::exists(output)) g.report = scratch::read(output);
+  return g;
+}
+
+double grading_total() {
+  const auto doc = json::parse(scratch::read(scratch::lesson_folder(real_repo, "checks", "01") / "grading.json"));
+  double total = 0;
+  for (const auto& [key, points] : doc["checks"].items()) total += points.get<double>();
+  return total;
+}
+
+std::set<std::string> lesson01_bug_classes() {
+  const auto doc = json::parse(scratch::read(scratch::lesson_folder(real_repo, "checks", "01") / "mutants/manifest.json"));
+  std::set<std::string> classes;
+  for (const auto& m : doc["mutants"]) classes.insert(m["bug_class"].get<std::string>());
+  return classes;
+}
+
+}  // namespace
+
+TEST_CASE("grade.end to end.the lesson 01 starter loses points, its failures are explained, and a changed check is named",
+          "[cli][grade][end-to-end]") {
+  const auto repo = scratch::prepare(real_repo, scratch_root);
+  write_manifest(repo);
+  const auto tampered = "checks/" + scratch::lesson_folder(repo, "checks", "01").filename().string() +
+                        "/mutants/manifest.json";
+  scratch::put(repo / tampered, scratch::read(repo / tampered) + "\n");
+
+  const auto g = grade(repo, "json");
+  INFO(g.run.output);
+  REQUIRE(g.run.exit_code == 0);
+  REQUIRE(!g.report.empty());
+  const auto doc = json::parse(g.report);
+  REQUIRE(doc["lessons"].size() == 1);
+  const auto& lesson = doc["lessons"][0];
+  CHECK(lesson["build_status"] == "built");
+  CHECK(lesson["max_score"].get<double>() == grading_total());
+  CHECK(lesson["score"].get<double>() < lesson["max_score"].get<double>());
+  CHECK(lesson["notes"].empty());
+
+  const auto known = lesson01_bug_classes();
+  std::set<std::string> found;
+  int failed = 0;
+  for (const auto& c : lesson["checks"]) {
+    INFO(c["name"].get<std::string>());
+    CHECK(c["status"] != "not_run");
+    if (c["status"] == "passed") continue;
+    ++failed;
+    CHECK(c["analysis"] == "unit");  // the manifest: the starter is caught by the unit checks
+    CHECK(c["points"] == 0);
+    CHECK(!c["findings"].empty());
+    CHECK(!c["message"].get<std::string>().empty());
+    for (const auto& f : c["findings"]) {
+      if (!f["bug_class"].get<std::string>().empty()) found.insert(f["bug_class"].get<std::string>());
+    }
+  }
+  CHECK(failed >= 3);
+  // The starter's planted bugs are the lesson's wrap-around and off-by-one classes
+  // (mutants/manifest.json); the findings must name them.
+  INFO("bug classes named: " << json(found).dump());
+  REQUIRE(known.contains("wrap-around"));
+  CHECK(std::any_of(found.begin(), found.end(),
+                    [](const std::string& c) { return c.find("wrap-around") != std::string::npos; }));
+  CHECK(std::any_of(found.begin(), found.end(),
+                    [](const std::string& c) { return c.find("off-by-one") != std::string::npos; }));
+
+  CHECK(doc["tamper"]["state"] == "differs");
+  CHECK(doc["tamper"]["changed"] == json::array({tampered}));
+  CHECK(doc["tamper"]["added"].empty());
+  CHECK(doc["tamper"]["removed"].empty());
+}
+
+TEST_CASE("grade.end to end.the lesson 01 solution gets full marks in a Gradescope report", "[cli][grade][end-to-end]") {
+  const auto repo = scratch::prepare(real_repo, scratch_root);
+  const auto lesson = scratch::lesson_folder(repo, "lessons", "01");
+  scratch::put(lesson / "bounded_buffer.hpp",
+               scratch::read(scratch::lesson_folder(repo, "solutions", "01") / "bounded_buffer.hpp"));
+  write_manifest(repo);
+
+  const auto g = grade(repo, "gradescope");
+  INFO(g.run.output);
+  REQUIRE(g.run.exit_code == 0);
+  const auto doc = json::parse(g.report);
+  CHECK(doc["max_score"].get<double>() == grading_total());
+  CHECK(doc["score"] == doc["max_score"]);
+  CHECK(doc["tests"].size() == json::parse(scratch::read(real_repo / "checks" / lesson.filename() / "grading.json"))["checks"].size());
+  for (const auto& t : doc["tests"]) CHECK(t["status"] == "passed");
+  CHECK(doc["extra_data"]["tamper"]["state"] == "matches");
+  CHECK(doc["output"].get<std::string>().find("checks/ matches the manifest") != std::string::npos);
+}
+
+TEST_CASE("grade.end to end.a lesson that does not compile still gets an Exercism report with the compiler's error",
+          "[cli][grade][end-to-end]") {
+  const auto repo = scratch::prepare(real_repo, scratch_root);
+  const auto lesson = scratch::lesson_folder(repo, "lessons", "01");
+  scratch::put(lesson / "bounded_buffer.hpp",
+               scratch::read(lesson / "bounded_buffer.hpp") + "\nthis line is not C++;\n");
+
+  const auto g = grade(repo, "exercism");
+  INFO(g.run.output);
+  REQUIRE(g.run.exit_code == 0);
+  const auto doc = json::parse(g.report);
+  CHECK(doc["version"] == 3);
+  CHECK(doc["status"] == "error");
+  CHECK(doc["message"].get<std::string>().find("bounded_buffer.hpp") != std::string::npos);
+  CHECK(doc["message"].get<std::string>().find("error") != std::string::npos);
+  CHECK(doc["tests"].size() == json::parse(scratch::read(real_repo / "checks" / lesson.filename() / "grading.json"))["checks"].size());
+  for (const auto& t : doc["tests"]) CHECK(t["status"] == "error");
+}
