@@ -418,6 +418,20 @@ finding translate_watchdog(const std::vector<std::string>& lines) {
 
 // ---------------------------------------------------------------------- model ----
 
+// The event loop's own verdicts (lesson 05), in any analysis: what bug they look like.
+std::optional<std::string> async_bug_class(const std::string& wrapped) {
+  // Catch2 and the reports wrap long lines: compare words, not line breaks.
+  const std::string text = std::regex_replace(wrapped, std::regex(R"(\s+)"), " ");
+  if (contains(text, "was resumed inside a step of")) return "waiter resumed inline (re-entrance)";
+  if (contains(text, "suspended and nothing can resume")) return "waiter never resumed (deadlock on the loop)";
+  if (contains(text, "bad_optional_access") || contains(text, "bad optional access"))
+    return "if instead of while (a woken task's cookie was taken in between)";
+  if (contains(text, "cookies; its capacity is"))
+    return contains(text, "yields @") ? "check-then-co_await (the place was taken during the co_await)"
+                                      : "capacity exceeded";
+  return std::nullopt;
+}
+
 finding translate_model(const std::vector<std::string>& lines, const std::string& sentence, const lesson_info& lesson) {
   finding f;
   f.analysis = "model";
@@ -439,7 +453,8 @@ finding translate_model(const std::vector<std::string>& lines, const std::string
       in_wrong = false;
     }
     if (starts_with(line, "  found by ")) found_by = trim(line);
-    if (starts_with(line, "  the interleaving")) in_table = true;
+    if (starts_with(line, "  the interleaving") || starts_with(line, "  the steps")) in_table = true;
+    if (in_table && starts_with(line, "  replay exactly this schedule")) in_table = false;
     if (in_table) {
       if (starts_with(line, "  then: ")) {
         then = line.substr(8);
@@ -483,7 +498,35 @@ finding translate_model(const std::vector<std::string>& lines, const std::string
     if (!last.empty()) f.location = file + ":" + last;
   }
   const std::string all = join(wrong) + join(table) + then + f.property;
-  if (contains(all, "SPURIOUSLY"))
+  if (auto async_class = async_bug_class(all)) {
+    f.bug_class = *async_class;
+    // A co_await between the look and the change: point at it.
+    static const std::regex yields_at(R"(yields @(\d+))");
+    std::smatch y;
+    if (starts_with(f.bug_class, "check-then-co_await") && !file.empty() && std::regex_search(all, y, yields_at))
+      f.location = file + ":" + std::string(y[1]);
+    // A woken task that went on without looking again: point at the wait it came back from.
+    const auto ended = f.property.find(" ended with an exception");
+    if (starts_with(f.bug_class, "if instead of while") && !file.empty() && ended != std::string::npos) {
+      const std::string task = f.property.substr(0, ended);
+      std::size_t column = 0;
+      static const std::regex waits_at(R"(waits in .* @(\d+))");
+      for (const auto& row : table) {
+        std::vector<std::string> cells;
+        std::string cell;
+        std::istringstream in(row);
+        while (std::getline(in, cell, '|')) cells.push_back(trim(cell));
+        if (column == 0) {
+          for (std::size_t c = 1; c < cells.size(); ++c)
+            if (cells[c] == task) column = c;
+          continue;
+        }
+        std::smatch w;
+        if (column < cells.size() && std::regex_search(cells[column], w, waits_at)) f.location = file + ":" + std::string(w[1]);
+      }
+    }
+  }
+  else if (contains(all, "SPURIOUSLY"))
     f.bug_class = "if instead of while (spurious wake-up)";
   else if (contains(then, "DESTROYING OWNED MUTEX") || contains(then, "RECURSION ON NON-RECURSIVE"))
     f.bug_class = "lock never released";
@@ -614,7 +657,16 @@ std::vector<finding> translate_catch2(const std::vector<std::string>& lines, con
     std::string first_message, operation, expected, did;
     for (std::size_t k = 0; k < message.size(); ++k) {
       const auto t = trim(message[k]);
-      if (first_message.empty() && !t.empty() && t != "false" && t != "true") first_message = t;
+      if (first_message.empty() && !t.empty() && t != "false" && t != "true") {
+        first_message = t;
+        // Catch2 wraps a message at 80 columns: lines at the same margin continue it.
+        for (std::size_t c = k + 1; c < message.size(); ++c) {
+          if (message[c].empty() || message[c][0] == ' ' || trim(message[c]).empty()) break;
+          if (trim(message[c]) == ":") break;
+          first_message += " " + trim(message[c]);
+        }
+        if (!first_message.empty() && first_message.back() == ':') first_message.pop_back();
+      }
       if (starts_with(t, "operation:")) operation = trim(t.substr(10));
       if (starts_with(t, "the model expected:")) expected = trim(t.substr(19));
       if (starts_with(t, "the bounded_buffer did:")) {
@@ -632,14 +684,17 @@ std::vector<finding> translate_catch2(const std::vector<std::string>& lines, con
                                : starts_with(did, "threw") ? did
                                                            : "gave " + did);
     else if (!said.empty())
-      f.property = fmt::format("{} {} {}", assertion, said, first_message);
+      f.property = assertion.empty() ? fmt::format("{} {}", said, first_message)
+                                     : fmt::format("{} {} {}", assertion, said, first_message);
     else if (!first_message.empty())
       f.property = first_message;
     else
       f.property = fmt::format("{} is false", assertion);
     if (std::regex_search(text, m, student_place))
       f.location = fmt::format("{}:{}", std::string(m[1]), std::string(m[2]));
-    if (contains(text, "_M_range_check") || contains(text, "out_of_range"))
+    if (auto async_class = async_bug_class(text))
+      f.bug_class = *async_class;
+    else if (contains(text, "_M_range_check") || contains(text, "out_of_range"))
       f.bug_class = "index out of range (wrap-around or off-by-one)";
     else if (contains(text, "(the model is full)"))
       f.bug_class = "full off-by-one (a put on a full jar)";
@@ -690,7 +745,8 @@ std::vector<finding> translate(const check_result& check, const lesson_info& les
     findings.push_back(translate_watchdog(lines));
   } else if (auto relock = translate_relock(out)) {
     findings.push_back(*relock);
-  } else if (contains(out, "model check \"") && contains(out, "what went wrong: ")) {
+  } else if ((contains(out, "model check \"") || contains(out, "schedule check \"")) &&
+             contains(out, "what went wrong: ")) {
     findings.push_back(translate_model(lines, check.sentence, lesson));
   } else if (auto stress = translate_stress_problems(lines)) {
     findings.push_back(*stress);

@@ -137,3 +137,50 @@ TEST_CASE("translate.a compile error shows the first error only, with a reposito
   CHECK(!has(o.actual, "unit_test.cpp"));
   CHECK(o.actual == o.expected);
 }
+
+// ---- lesson 05: the event loop's own verdicts ----
+
+// A wrong translator would call the loop's deadlock a plain "wrong result" and point at no line.
+TEST_CASE("translate.a deadlock on the event loop is a waiter never resumed, at the waiting line", "[cli][golden]") {
+  const auto o = run("async-model-deadlock");
+  REQUIRE(o.findings.size() == 1);
+  CHECK(o.findings[0].bug_class == "waiter never resumed (deadlock on the loop)");
+  CHECK(o.findings[0].location == "lessons/05-async/bounded_buffer.hpp:58");
+  CHECK(o.findings[0].replay == "cookiejar replay 05 'order:0.0@two waiting consumers each get their own cookie'");
+  CHECK(o.actual == o.expected);
+}
+
+// A wrong translator would point at the last line of the table instead of the co_await.
+TEST_CASE("translate.an overfull jar after a yield is check-then-co_await, at the yield", "[cli][golden]") {
+  const auto o = run("async-model-check-then-co-await");
+  REQUIRE(o.findings.size() == 1);
+  CHECK(o.findings[0].bug_class == "check-then-co_await (the place was taken during the co_await)");
+  CHECK(o.findings[0].location == "lessons/05-async/bounded_buffer.hpp:49");
+  CHECK(o.actual == o.expected);
+}
+
+// A wrong translator would keep only the first wrapped line of the exception.
+TEST_CASE("translate.a waiter resumed by hand is named re-entrance with the whole message", "[cli][golden]") {
+  const auto o = run("async-unit-reentrance");
+  REQUIRE(o.findings.size() == 1);
+  CHECK(o.findings[0].bug_class == "waiter resumed inline (re-entrance)");
+  CHECK(o.findings[0].property.find("instead of calling handle.resume().") != std::string::npos);
+  CHECK(o.actual == o.expected);
+}
+
+// A wrong translator would miss the deadlock inside the stress check's wrapped message.
+TEST_CASE("translate.a stress run that ends in a loop deadlock is a waiter never resumed", "[cli][golden]") {
+  const auto o = run("async-stress-deadlock");
+  REQUIRE(!o.findings.empty());
+  CHECK(o.findings[0].bug_class == "waiter never resumed (deadlock on the loop)");
+  CHECK(o.actual == o.expected);
+}
+
+// A wrong translator would report a crash: the woken consumer read an empty slot.
+TEST_CASE("translate.an empty slot read after a wake-up is if instead of while", "[cli][golden]") {
+  const auto o = run("async-model-if-instead-of-while");
+  REQUIRE(o.findings.size() == 1);
+  CHECK(o.findings[0].bug_class == "if instead of while (a woken task's cookie was taken in between)");
+  CHECK(o.findings[0].location == "checks/05-async/mutants/if_instead_of_while.hpp:58");
+  CHECK(o.actual == o.expected);
+}

@@ -295,10 +295,14 @@ inline std::string result::report() const {
     std::string what = f.what;
     for (std::size_t at = what.find('\n'); at != std::string::npos; at = what.find('\n', at + 5)) what.replace(at, 1, "\n    ");
     out += "  what went wrong: " + what + "\n";
-    out += "  found by the " + std::string(name_of(f.found_by)) + " search";
-    if (f.found_by == search_kind::exhaustive) out += " (every order of the ready tasks, depth first)";
-    if (f.found_by == search_kind::random) out += " (seeded random orders)";
-    out += ", schedule " + std::to_string(f.schedule) + "\n";
+    if (f.found_by == search_kind::replay) {
+        out += "  replayed: the schedule order:" + f.order + "\n";
+    } else {
+        out += "  found by the " + std::string(name_of(f.found_by)) + " search";
+        if (f.found_by == search_kind::exhaustive) out += " (every order of the ready tasks, depth first)";
+        if (f.found_by == search_kind::random) out += " (seeded random orders)";
+        out += ", schedule " + std::to_string(f.schedule) + "\n";
+    }
 
     std::size_t width = 12;
     for (const auto& t : tasks) width = std::max(width, t.size());
