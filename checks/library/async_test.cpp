@@ -151,6 +151,25 @@ TEST_CASE("a future hands a value to every task that awaits it", LIBRARY_TAGS) {
     REQUIRE_THROWS_AS(p.set_value(8), std::logic_error);
 }
 
+TEST_CASE("a spawned task with a result hands it, or its exception, to a future", LIBRARY_TAGS) {
+    cj::event_loop loop;
+    cj::future<int> answer = loop.spawn(chain(), "answer");
+    cj::future<int> broken = loop.spawn(throws_runtime_error(), "broken");
+    int got = 0;
+    std::string caught;
+    loop.spawn([](cj::future<int> answer, cj::future<int> broken, int& got, std::string& caught) -> cj::task<void> {
+        got = co_await answer;
+        try {
+            (void)co_await broken;
+        } catch (const std::runtime_error& e) {
+            caught = e.what();
+        }
+    }(answer, broken, got, caught));
+    REQUIRE_NOTHROW(loop.run());
+    REQUIRE(got == 43);
+    REQUIRE(caught == "no cookies left");
+}
+
 TEST_CASE("a future set with an exception rethrows it in the awaiter", LIBRARY_TAGS) {
     cj::event_loop loop;
     cj::promise<void> p;

@@ -3,7 +3,8 @@
 //
 //   cj::task<T>        a lazy coroutine. `co_await some_task()` runs it and gives its
 //                      result (or rethrows its exception); `loop.spawn(task, "name")`
-//                      runs it as a task of its own.
+//                      runs it as a task of its own (for a task<T>, spawn returns a
+//                      cj::future<T> of its result).
 //   cj::event_loop     runs the spawned tasks one step at a time on the thread that
 //                      calls run(). A step is a task running from where it was resumed
 //                      to its next suspension (or its end): between two co_awaits a task
@@ -63,6 +64,10 @@
 namespace cj {
 
 class event_loop;
+template <class T>
+class promise;
+template <class T>
+class future;
 
 // Virtual time, counted from the start of the loop.
 using virtual_duration = std::chrono::microseconds;
@@ -217,6 +222,12 @@ public:
         trace(record.get(), "spawned");
         records_.push_back(std::move(record));
     }
+
+    // Spawns a task that gives a result: the future is set when the task returns, or set
+    // with its exception (which then does not end run()).
+    template <class T>
+        requires(!std::is_void_v<T>)
+    future<T> spawn(task<T> t, std::string name = {});
 
     // Runs until every task has finished. See the guarantees above for how it ends.
     void run() {
@@ -657,5 +668,22 @@ private:
     explicit future(std::shared_ptr<detail::shared_result<T>> s) : state_(std::move(s)) {}
     std::shared_ptr<detail::shared_result<T>> state_;
 };
+
+template <class T>
+    requires(!std::is_void_v<T>)
+future<T> event_loop::spawn(task<T> t, std::string name) {
+    promise<T> result;
+    future<T> f = result.get_future();
+    spawn([](task<T> t, promise<T> result) -> task<void> {
+        std::exception_ptr failure;
+        try {
+            result.set_value(co_await std::move(t));
+        } catch (...) {
+            failure = std::current_exception();
+        }
+        if (failure) result.set_exception(failure);
+    }(std::move(t), std::move(result)), std::move(name));
+    return f;
+}
 
 }  // namespace cj
