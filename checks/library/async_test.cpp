@@ -204,6 +204,21 @@ TEST_CASE("a loop with only suspended tasks reports a deadlock naming each task 
     REQUIRE_THAT(report, Catch::Matchers::Contains("waiter waits in wait_forever() at checks/library/async_test.cpp:"));
 }
 
+TEST_CASE("a task waiting for a future nobody sets is reported with the line that made the future", LIBRARY_TAGS) {
+    cj::event_loop loop;
+    cj::promise<int> never;
+    cj::future<int> f = never.get_future();
+    loop.spawn([](cj::future<int> f) -> cj::task<void> { (void)co_await f; }(f), "hopeful");
+    std::string report;
+    try {
+        loop.run();
+    } catch (const cj::deadlock_error& e) {
+        report = e.what();
+    }
+    REQUIRE_THAT(report, Catch::Matchers::Contains("hopeful waits for the future made at checks/library/async_test.cpp:" +
+                                                   std::to_string(__LINE__ - 9)));
+}
+
 TEST_CASE("a parked coroutine resumed by hand inside another task's step is reported", LIBRARY_TAGS) {
     cj::event_loop loop;
     std::deque<std::coroutine_handle<>> waiters;

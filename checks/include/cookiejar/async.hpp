@@ -588,6 +588,7 @@ struct shared_result {
     std::exception_ptr exception;
     std::vector<std::coroutine_handle<>> waiters;  // parked on the loop; resumed by set_*
     bool future_taken = false;
+    source_location made_at;  // where get_future() was called: the deadlock report names it
     [[nodiscard]] bool ready() const noexcept { return value.has_value() || exception != nullptr; }
     void wake(source_location site) {
         for (auto h : std::exchange(waiters, {})) loop_for("promise").call_soon(h, site);
@@ -602,9 +603,10 @@ class promise {
 public:
     promise() : state_(std::make_shared<detail::shared_result<T>>()) {}
 
-    [[nodiscard]] future<T> get_future() {
+    [[nodiscard]] future<T> get_future(source_location site = source_location::current()) {
         if (state_->future_taken) throw std::logic_error("cj::promise::get_future: called twice");
         state_->future_taken = true;
+        state_->made_at = site;
         return future<T>(state_);
     }
 
@@ -651,11 +653,11 @@ public:
             void await_suspend(std::coroutine_handle<> h) {
                 event_loop& loop = detail::loop_for("future");
                 owner = loop.running_record();
-                loop.park(h, "waits for a future", source_location{});
+                loop.park(h, "waits for the future made", state->made_at);
                 state->waiters.push_back(h);
             }
             T await_resume() const {
-                if (owner != nullptr) detail::loop_for("future").check_resumed_by_loop(owner, source_location{});
+                if (owner != nullptr) detail::loop_for("future").check_resumed_by_loop(owner, state->made_at);
                 if (state->exception) std::rethrow_exception(state->exception);
                 if constexpr (!std::is_void_v<T>) return *state->value;
             }
