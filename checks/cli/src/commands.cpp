@@ -1,4 +1,5 @@
 #include "commands.hpp"
+#include "text.hpp"
 
 #include <fstream>
 #include <sstream>
@@ -17,13 +18,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string read_file(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 fs::path build_root(const run_options& run) { return run.build_root.empty() ? run.repo / "build" : run.build_root; }
 
 }  // namespace
@@ -36,7 +30,7 @@ lesson_status status_of_lesson(const lesson_info& lesson, const run_options& run
   const fs::path file = lesson.lesson_dir / "bounded_buffer.hpp";
   const auto rel = fs::relative(file, run.repo).string();
   const auto pristine = run_process({"git", "-C", run.repo.string(), "show", "HEAD:" + rel});
-  const bool untouched = pristine.exit_code == 0 && pristine.output == read_file(file);
+  const bool untouched = pristine.exit_code == 0 && read_file(file) == pristine.output;
   const auto last = load_json(lesson_build_dir(lesson, run) / "cookiejar-last.json");
   if (last) {
     const auto r = result_from_json(*last);
@@ -90,7 +84,7 @@ int check_command(const context& c, const std::string& number, bool verbose) {
 
 std::vector<std::string> hint_sections(const fs::path& hints_md) {
   std::vector<std::string> sections;
-  std::istringstream in(read_file(hints_md));
+  std::istringstream in(read_file(hints_md).value_or(""));
   for (std::string line; std::getline(in, line);) {
     if (line.rfind("## ", 0) == 0) sections.emplace_back();
     if (!sections.empty()) sections.back() += line + "\n";

@@ -1,4 +1,5 @@
 #include "formats.hpp"
+#include "text.hpp"
 
 #include <fmt/format.h>
 
@@ -51,19 +52,6 @@ namespace {
 }
 
 [[nodiscard]] bool passed(const graded_check& c) { return c.result.status == "passed"; }
-
-// A POSIX shell word: 'text' with each ' written as '\''.
-[[nodiscard]] std::string shell_quote(std::string_view text) {
-  std::string out = "'";
-  for (char c : text) {
-    if (c == '\'') {
-      out += "'\\''";
-    } else {
-      out += c;
-    }
-  }
-  return out + "'";
-}
 
 // `text` as a CTest -R regular expression that matches only itself.
 [[nodiscard]] std::string regex_literal(std::string_view text) {

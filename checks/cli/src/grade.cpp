@@ -1,4 +1,5 @@
 #include "grade.hpp"
+#include "text.hpp"
 
 #include <fmt/format.h>
 
@@ -224,14 +225,12 @@ grading_rules parse_grading(std::string_view text, const std::string& lesson_num
 grading_rules load_grading(const lesson_info& lesson, const fs::path& repo) {
   const auto file = lesson.checks_dir / "grading.json";
   if (!fs::exists(file)) return default_grading(lesson.number);
-  std::ifstream in(file, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  auto rules = parse_grading(text.str(), lesson.number);
+  const auto text = read_file(file);
+  auto rules = parse_grading(text.value_or(""), lesson.number);
   std::error_code ec;
   const auto relative = fs::relative(file, repo, ec);
   rules.file = ec || relative.empty() ? file.generic_string() : relative.generic_string();
-  if (!in) rules.problems.push_back("it could not be read");
+  if (!text) rules.problems.push_back("it could not be read");
   return rules;
 }
 

@@ -1,4 +1,5 @@
 #include "tamper.hpp"
+#include "text.hpp"
 
 #include "process.hpp"
 
@@ -155,11 +156,9 @@ tamper_status check_manifest(const fs::path& repo) {
     return status;
   }
   try {
-    std::ifstream in(file, std::ios::binary);
-    std::stringstream text;
-    text << in.rdbuf();
-    if (!in) throw std::runtime_error("cannot read it");
-    const auto manifest = parse_manifest(text.str());
+    const auto text = read_file(file);
+    if (!text) throw std::runtime_error("cannot read it");
+    const auto manifest = parse_manifest(*text);
     return compare_hashes(manifest, hash_files(repo, judged_files(repo)));
   } catch (const std::exception& e) {
     status.state = "unreadable";

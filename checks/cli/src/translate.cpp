@@ -1,4 +1,5 @@
 #include "translate.hpp"
+#include "text.hpp"
 
 #include <algorithm>
 #include <fstream>
@@ -573,10 +574,7 @@ finding translate_model(const std::vector<std::string>& lines, const std::string
   if (!then.empty()) d += "then: " + then + "\n";
   f.details = d;
   if (!replay_env.empty()) {
-    std::string arg = replay_env + "@" + sentence;
-    std::string quoted;
-    for (char c : arg) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    f.replay = fmt::format("cookiejar replay {} '{}'", lesson.number, quoted);
+    f.replay = fmt::format("cookiejar replay {} {}", lesson.number, shell_quote(replay_env + "@" + sentence));
   }
   return f;
 }

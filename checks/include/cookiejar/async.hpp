@@ -89,8 +89,7 @@ namespace detail {
 // One spawned task, as the loop sees it.
 struct task_record {
     std::string name;
-    std::coroutine_handle<> handle;  // the spawned coroutine's own frame (owned by `owner`)
-    std::function<void()> destroy;   // destroys the frame
+    std::coroutine_handle<> handle;  // the spawned coroutine's own frame; the loop destroys it
     bool finished = false;           // set by the frame's final suspend
     bool counted = false;            // the loop has seen it finish (finished_ includes it)
     std::exception_ptr exception;    // what escaped the task, if anything
@@ -205,7 +204,7 @@ public:
     event_loop(const event_loop&) = delete;
     event_loop& operator=(const event_loop&) = delete;
     ~event_loop() {
-        for (auto& r : records_) r->destroy();
+        for (auto& r : records_) r->handle.destroy();
     }
 
     // Adds a task; it first runs when run() reaches it. May be called before run() or
@@ -216,7 +215,6 @@ public:
         auto record = std::make_unique<detail::task_record>();
         record->name = name.empty() ? "task " + std::to_string(records_.size() + 1) : std::move(name);
         record->handle = h;
-        record->destroy = [h] { h.destroy(); };
         h.promise().record = record.get();
         ready_.push_back({h, record.get(), {}});
         trace(record.get(), "spawned");
@@ -263,15 +261,8 @@ public:
     // Virtual time since the loop was made.
     [[nodiscard]] virtual_duration now() const noexcept { return now_; }
 
-    // The name of the task that is running now ("" between steps).
-    [[nodiscard]] std::string current_task() const { return running_ ? running_->name : std::string(); }
-
     // The task whose exception ended run(), if any.
     [[nodiscard]] const std::string& failed_task() const noexcept { return failed_task_; }
-
-    // How many steps ran, and at how many of them more than one entry was ready.
-    [[nodiscard]] std::size_t steps() const noexcept { return steps_; }
-    [[nodiscard]] std::size_t choice_points() const noexcept { return choice_points_; }
 
     // The order-picking policy (the explorer sets it; FIFO when empty).
     void set_chooser(chooser c) { chooser_ = std::move(c); }
@@ -410,13 +401,11 @@ private:
     void step() {
         std::size_t pick = 0;
         if (ready_.size() > 1) {
-            ++choice_points_;
             if (chooser_) pick = chooser_(ready_.size());
             if (pick >= ready_.size()) throw std::logic_error("cj::event_loop: the chooser picked past the ready queue");
         }
         entry e = std::move(ready_[pick]);
         ready_.erase(ready_.begin() + static_cast<std::ptrdiff_t>(pick));
-        ++steps_;
         if (e.posted) {
             running_ = nullptr;
             e.posted();
@@ -496,8 +485,6 @@ private:
     detail::task_record* running_ = nullptr;                     // the task in its step, or nullptr
     std::size_t finished_ = 0;                                   // <= records_.size()
     virtual_duration now_{0};                                    // only ever grows
-    std::size_t steps_ = 0;
-    std::size_t choice_points_ = 0;
     chooser chooser_;
     bool tracing_ = false;
     std::vector<trace_event> trace_;

@@ -23,16 +23,19 @@
 
 #include <cookiejar/async.hpp>
 #include <cookiejar/detail/replay_command.hpp>
+#include <cookiejar/detail/report_table.hpp>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <cstdlib>
+#include <cxxabi.h>
 #include <exception>
 #include <optional>
 #include <random>
 #include <set>
 #include <string>
+#include <typeinfo>
 #include <vector>
 
 namespace cj::schedules {
@@ -116,6 +119,16 @@ inline std::vector<std::size_t> decode(const std::string& order) {
     return picks;
 }
 
+// The exception's own type, as a reader writes it ("std::bad_optional_access"): what()
+// alone ("bad optional access") often does not say which call failed.
+inline std::string type_name(const std::exception& e) {
+    int status = 0;
+    char* demangled = abi::__cxa_demangle(typeid(e).name(), nullptr, nullptr, &status);
+    std::string name = status == 0 && demangled != nullptr ? demangled : typeid(e).name();
+    std::free(demangled);
+    return name;
+}
+
 // Runs one schedule: the first picks come from `prefix`, later ones from `rest`
 // (nullptr: the oldest ready task, FIFO).
 template <class Scenario>
@@ -138,13 +151,9 @@ outcome run_schedule(const std::vector<std::size_t>& prefix, std::mt19937_64* re
         o.failure = scenario.judge();
     } catch (const deadlock_error& e) {
         o.failure = e.what();
-    } catch (const std::bad_optional_access& e) {
-        const std::string who = loop.failed_task().empty() ? std::string("the scenario") : loop.failed_task();
-        o.failure = who + " ended with an exception: std::bad_optional_access: it read an empty std::optional "
-                          "(in a jar of std::optional slots: a slot that held no cookie)";
     } catch (const std::exception& e) {
         const std::string who = loop.failed_task().empty() ? std::string("the scenario") : loop.failed_task();
-        o.failure = who + " ended with an exception: " + e.what();
+        o.failure = who + " ended with an exception: " + type_name(e) + ": " + e.what();
     }
     while (!o.failure.empty() && o.failure.back() == '\n') o.failure.pop_back();
     if (trace) o.trace = loop.trace_events();
@@ -157,12 +166,6 @@ inline std::string replay_from_environment() {
     const std::string s(env);
     if (s.rfind("order:", 0) != 0) return {};
     return s.substr(6);
-}
-
-inline std::string fit(std::string s, std::size_t width) {
-    if (s.size() > width) s = s.substr(0, width - 1) + "~";
-    s.resize(width, ' ');
-    return s;
 }
 
 }  // namespace detail
@@ -277,11 +280,7 @@ inline std::string result::report() const {
         const std::string name = e.task.empty() ? "(posted)" : e.task;
         if (std::find(tasks.begin(), tasks.end(), name) == tasks.end()) tasks.push_back(name);
     }
-    struct row {
-        std::size_t column;
-        std::string text;
-    };
-    std::vector<row> rows;
+    std::vector<cj::detail::table_row> rows;
     std::set<std::string> files;
     for (const auto& e : f.trace) {
         if (e.text == "spawned") continue;
@@ -304,26 +303,10 @@ inline std::string result::report() const {
         out += ", schedule " + std::to_string(f.schedule) + "\n";
     }
 
-    std::size_t width = 12;
-    for (const auto& t : tasks) width = std::max(width, t.size());
-    for (const auto& r : rows) width = std::max(width, r.text.size());
-    width = std::min<std::size_t>(width, 40);
     out += "\n  the steps (time runs down; one task runs at a time; @N is a line of";
     for (const auto& file : files) out += " " + file;
     out += "):\n";
-    std::string heading = "  " + detail::fit("", 4);
-    for (const auto& t : tasks) heading += "| " + detail::fit(t, width);
-    while (!heading.empty() && heading.back() == ' ') heading.pop_back();
-    out += heading + "\n  ----";
-    for (std::size_t t = 0; t < tasks.size(); ++t) out += "+-" + std::string(width, '-');
-    out += "\n";
-    for (std::size_t i = 0; i < rows.size(); ++i) {
-        std::string line = "  " + detail::fit(std::to_string(i + 1), 4);
-        for (std::size_t t = 0; t < tasks.size(); ++t) line += "| " + detail::fit(rows[i].column == t ? rows[i].text : "", width);
-        while (!line.empty() && line.back() == ' ') line.pop_back();
-        out += line + "\n";
-    }
-    out += "  " + std::string(4 + tasks.size() * (width + 2), '-') + "\n";
+    out += cj::detail::column_table(tasks, rows);
     out += "\n  replay exactly this schedule:\n    " + replay_command + "\n";
     return out;
 }

@@ -2,6 +2,8 @@
 // Turning a failed model-check schedule into a table a student can read.
 // Part of <cookiejar/model_check.hpp>; not for direct inclusion.
 
+#include <cookiejar/detail/report_table.hpp>
+
 #include <algorithm>
 #include <cstdio>
 #include <map>
@@ -106,12 +108,6 @@ inline std::string explain(const std::string& verdict) {
     return verdict;
 }
 
-inline std::string fit(std::string s, std::size_t width) {
-    if (s.size() > width) s = s.substr(0, width - 1) + "~";
-    s.resize(width, ' ');
-    return s;
-}
-
 }  // namespace detail
 
 inline std::string result::summary() const {
@@ -211,27 +207,14 @@ inline std::string result::report() const {
     if (f.found_by == search_kind::bounded) out += " (every schedule with at most " + std::to_string(f.context_bound) + " preemptions)";
     out += ", schedule " + std::to_string(f.schedule) + "\n";
 
-    // Each column as wide as its longest cell (and its heading), within reason.
-    std::size_t width = 12;
-    for (const char* n : thread_names) width = std::max(width, std::string(n).size());
-    for (const auto& r : rows) width = std::max(width, r.text.size());
-    width = std::min<std::size_t>(width, 44);
     out += "\n  the interleaving (time runs down; @N is a line of";
     for (const auto& file : files) out += " " + file;
     out += "):\n";
-    out += "  " + detail::fit("", 4);
-    for (const char* n : thread_names) out += "| " + detail::fit(n, width);
-    out += "\n  ----";
-    for (std::size_t t = 0; t < threads; ++t) out += "+-" + std::string(width, '-');
-    out += "\n";
-    for (std::size_t i = 0; i < rows.size(); ++i) {
-        std::string line = "  " + detail::fit(std::to_string(i + 1), 4);
-        for (std::size_t t = 0; t < threads; ++t)
-            line += "| " + detail::fit(static_cast<std::size_t>(rows[i].thread) == t ? rows[i].text : "", width);
-        while (!line.empty() && line.back() == ' ') line.pop_back();
-        out += line + "\n";
-    }
-    out += "  " + std::string(4 + threads * (width + 2), '-') + "\n";
+    std::vector<std::string> headings;
+    for (std::size_t t = 0; t < threads; ++t) headings.push_back(name_of(static_cast<int>(t)));
+    std::vector<cj::detail::table_row> cells;
+    for (const auto& r : rows) cells.push_back({static_cast<std::size_t>(r.thread), r.text});
+    out += cj::detail::column_table(headings, cells);
     out += "  then: " + (f.message.empty() ? f.verdict : "the check after the run failed (see above)") + "\n";
     out += "\n  replay exactly this schedule:\n    " + replay_command + "\n";
     return out;
