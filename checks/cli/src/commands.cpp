@@ -16,13 +16,7 @@ namespace cookiejar {
 
 namespace fs = std::filesystem;
 
-namespace {
-
-fs::path build_root(const run_options& run) { return run.build_root.empty() ? run.repo / "build" : run.build_root; }
-
-}  // namespace
-
-fs::path state_file(const run_options& run) { return build_root(run) / "cookiejar-state.json"; }
+fs::path state_file(const run_options& run) { return build_root_of(run) / "cookiejar-state.json"; }
 
 lesson_status status_of_lesson(const lesson_info& lesson, const run_options& run) {
   lesson_status s;

@@ -145,9 +145,12 @@ lesson_info find_lesson(const fs::path& repo, const std::string& number) {
                                        known.empty() ? "(none)" : known));
 }
 
+fs::path build_root_of(const run_options& options) {
+  return options.build_root.empty() ? options.repo / "build" : options.build_root;
+}
+
 fs::path lesson_build_dir(const lesson_info& lesson, const run_options& options) {
-  const fs::path root = options.build_root.empty() ? options.repo / "build" : options.build_root;
-  return root / ("lesson-" + lesson.number);
+  return build_root_of(options) / ("lesson-" + lesson.number);
 }
 
 lesson_result run_lesson(const lesson_info& lesson, const run_options& options) {

@@ -44,6 +44,8 @@ struct run_options {
 };
 
 // The folder lesson `lesson` builds in: build_root / "lesson-NN".
+// options.build_root, or repo / "build" when it is empty.
+[[nodiscard]] std::filesystem::path build_root_of(const run_options& options);
 [[nodiscard]] std::filesystem::path lesson_build_dir(const lesson_info& lesson, const run_options& options);
 
 // Configures (if needed), builds (Ninja rebuilds only what changed), runs every check of the
