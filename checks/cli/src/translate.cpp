@@ -702,9 +702,9 @@ std::vector<finding> translate_catch2(const std::vector<std::string>& lines, con
       f.bug_class = "moved-from when refused";
     else
       f.bug_class = "wrong result";
-    f.details = fmt::format("the check at {}:{}\n    {}\n", lines[i].substr(0, lines[i].find(':')),
-                            lines[i].substr(lines[i].find(':') + 1, lines[i].find(": FAILED") - lines[i].find(':') - 1),
-                            assertion);
+    f.details = fmt::format("the check at {}:{}\n", lines[i].substr(0, lines[i].find(':')),
+                            lines[i].substr(lines[i].find(':') + 1, lines[i].find(": FAILED") - lines[i].find(':') - 1));
+    if (!assertion.empty()) f.details += "    " + assertion + "\n";  // none when the test case itself threw
     for (const auto& msg : message) f.details += "  " + msg + "\n";
     out.push_back(std::move(f));
     i = j - 1;
