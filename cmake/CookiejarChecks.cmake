@@ -72,6 +72,17 @@ target_compile_options(cookiejar_main_plain PRIVATE -O1)
 add_library(cookiejar_main_tsan OBJECT "${PROJECT_SOURCE_DIR}/checks/common/catch_main.cpp")
 target_link_libraries(cookiejar_main_tsan PUBLIC cookiejar_catch2 cookiejar_stress)
 
+# The runner every check runs through (checks/tools/run_check.cpp): it gives the check a
+# record file and a token, and passes it only on a record that says so. Its own
+# process: no student code runs in it.
+add_executable(cookiejar_run_check "${PROJECT_SOURCE_DIR}/checks/tools/run_check.cpp")
+target_link_libraries(cookiejar_run_check PRIVATE cookiejar_library nlohmann_json::nlohmann_json)
+target_compile_options(cookiejar_run_check PRIVATE -O1)
+set_target_properties(cookiejar_run_check PROPERTIES
+  OUTPUT_NAME cookiejar-run-check
+  RUNTIME_OUTPUT_DIRECTORY "${CMAKE_BINARY_DIR}/bin")
+set(COOKIEJAR_RUN_CHECK "${CMAKE_BINARY_DIR}/bin/cookiejar-run-check")
+
 set(COOKIEJAR_ANALYSES unit stress model)
 set(COOKIEJAR_MAIN_unit cookiejar_main_plain)
 set(COOKIEJAR_MAIN_stress cookiejar_main_tsan)
@@ -81,11 +92,23 @@ set(COOKIEJAR_MAIN_model cookiejar_main_plain)
 # One CTest test per Catch2 test case, named <p><test case>. catch_discover_tests
 # flattens a list given in PROPERTIES (LABELS "a;b" arrives as LABELS a plus a stray
 # property b), so the labels are set from a file CTest reads after the discovered tests.
+#
+# Every test runs through cookiejar-run-check (as the target's CROSSCOMPILING_EMULATOR,
+# which catch_discover_tests puts in front of each test command; it runs the listing at
+# build time directly). The runner's own limit comes 10 s before CTest's, so a check
+# that never ends gets the runner's verdict ("hang") rather than CTest's kill.
 function(cookiejar_discover_tests target)
-  cmake_parse_arguments(D "" "PREFIX;TIMEOUT" "LABELS" ${ARGN})
+  cmake_parse_arguments(D "" "PREFIX;TIMEOUT;ANALYSIS" "LABELS" ${ARGN})
   if(NOT D_TIMEOUT)
     set(D_TIMEOUT 300)
   endif()
+  if(NOT D_ANALYSIS)
+    set(D_ANALYSIS unit)
+  endif()
+  math(EXPR runner_limit "${D_TIMEOUT} - 10")
+  set_target_properties(${target} PROPERTIES CROSSCOMPILING_EMULATOR
+    "${COOKIEJAR_RUN_CHECK};--analysis;${D_ANALYSIS};--timeout;${runner_limit};--")
+  add_dependencies(${target} cookiejar_run_check)
   catch_discover_tests(${target} TEST_PREFIX "${D_PREFIX}")
   set(labels_file "${CMAKE_CURRENT_BINARY_DIR}/${target}_labels.cmake")
   file(WRITE "${labels_file}"
@@ -160,13 +183,13 @@ function(cookiejar_lesson)
       string(TOUPPER ${a} A)
       set(t "${prefix}_${variant}_${a}")
       cookiejar_check_executable(${t} ${a} "${header}" ${L_${A}})
-      cookiejar_discover_tests(${t} PREFIX "${prefix}.${variant}.${a}." LABELS ${prefix} ${variant} ${a})
+      cookiejar_discover_tests(${t} PREFIX "${prefix}.${variant}.${a}." ANALYSIS ${a} LABELS ${prefix} ${variant} ${a})
     endforeach()
   endmacro()
 
   # A variant that must be caught: one CTest test that runs every analysis and
   # compares what failed with the manifest.
-  macro(_cookiejar_caught_variant variant header expected)
+  macro(_cookiejar_caught_variant variant header expected bug)
     set(exes "")
     foreach(a IN LISTS analyses)
       string(TOUPPER ${a} A)
@@ -178,6 +201,7 @@ function(cookiejar_lesson)
     string(REPLACE ";" "," expected_arg "${expected}")
     add_test(NAME "${prefix}.${variant}.is_caught"
       COMMAND ${CMAKE_COMMAND} "-DNAME=${prefix}.${variant}" "-DEXPECTED=${expected_arg}" "-DCHECKS=${exes_arg}"
+              "-DBUG=${bug}" "-DRUNNER=${COOKIEJAR_RUN_CHECK}"
               -P "${driver}")
     set_tests_properties("${prefix}.${variant}.is_caught" PROPERTIES LABELS "${prefix};caught" TIMEOUT 600)
   endmacro()
@@ -215,7 +239,7 @@ function(cookiejar_lesson)
     string(JSON c GET "${manifest}" starter caught_by ${i})
     list(APPEND starter_expected ${c})
   endforeach()
-  _cookiejar_caught_variant(starter "${lesson_header}" "${starter_expected}")
+  _cookiejar_caught_variant(starter "${lesson_header}" "${starter_expected}" "")
 
   string(JSON count LENGTH "${manifest}" mutants)
   if(count LESS 1)
@@ -225,6 +249,11 @@ function(cookiejar_lesson)
   foreach(i RANGE ${last})
     string(JSON name GET "${manifest}" mutants ${i} name)
     string(JSON caught_by GET "${manifest}" mutants ${i} caught_by)
+    string(JSON bug_class GET "${manifest}" mutants ${i} bug_class)
+    if(NOT bug_class MATCHES "^[a-z_]+$")
+      message(FATAL_ERROR "${manifest_file}: mutant '${name}' has bug_class '${bug_class}', which is not a key of "
+        "the bug-class vocabulary (checks/include/cookiejar/verdict.hpp, bug_classes)")
+    endif()
     set(header "${CMAKE_CURRENT_SOURCE_DIR}/mutants/${name}.hpp")
     if(NOT EXISTS "${header}")
       message(FATAL_ERROR "${manifest_file}: mutant '${name}' has no file ${header}")
@@ -232,6 +261,6 @@ function(cookiejar_lesson)
     if(NOT caught_by IN_LIST analyses)
       message(FATAL_ERROR "${manifest_file}: mutant '${name}' names check '${caught_by}', which lesson ${L_NUMBER} does not have (${analyses})")
     endif()
-    _cookiejar_caught_variant("mutant.${name}" "${header}" "${caught_by}")
+    _cookiejar_caught_variant("mutant.${name}" "${header}" "${caught_by}" "${bug_class}")
   endforeach()
 endfunction()

@@ -54,7 +54,15 @@ if(COOKIEJAR_RELACY_INCLUDE_DIR)
   message(STATUS "cookiejar: Relacy headers in ${COOKIEJAR_RELACY_INCLUDE_DIR}")
 endif()
 
-# ---- The `cookiejar` command: CLI11, nlohmann-json and fmt, only when it is built.
+# ---- nlohmann-json: the checks' runner reads their verdict records with it (every build).
+find_package(nlohmann_json 3 CONFIG QUIET)
+if(NOT nlohmann_json_FOUND)
+  message(FATAL_ERROR "cookiejar: nlohmann-json is not installed; the checks' runner reads their records "
+    "with it. On Debian / Ubuntu: sudo apt-get install nlohmann-json3-dev -- then delete the build folder "
+    "and run the command again.")
+endif()
+
+# ---- The `cookiejar` command: CLI11 and fmt (and nlohmann-json), only when it is built.
 # No download fallback: each is one Debian package away, and the lessons never need them.
 if(COOKIEJAR_BUILD_TOOL)
   set(cookiejar_missing "")

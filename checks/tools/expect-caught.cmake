@@ -1,65 +1,81 @@
 # Runs every check of one known-buggy variant (a starter or a mutant) and fails
-# unless each check the manifest names catches it.
+# unless each check the manifest names catches it, naming the bug class it states.
 #
-#   cmake -DNAME=lesson02.mutant.unlocked_size -DEXPECTED=stress
+#   cmake -DNAME=lesson02.mutant.unlocked_size -DEXPECTED=stress -DBUG=data_race
+#         -DRUNNER=/path/cookiejar-run-check
 #         -DCHECKS=unit=/path/exe,stress=/path/exe,model=/path/exe -P expect-caught.cmake
 #
-# A check "catches" the variant when its executable exits non-zero: a failed
-# assertion, a ThreadSanitizer report (halt_on_error), a watchdog hang report or a
-# model-checker failure. Prints what caught it and the line that says why.
+# Each check runs through the runner (checks/tools/run_check.cpp), which judges it on
+# its verdict records. A check "catches" the variant when the runner's verdict is not
+# "passed"; with BUG given, a record's finding of the expected check must name that bug
+# class (the vocabulary of checks/include/cookiejar/verdict.hpp). Prints what caught
+# it, and the first finding's words.
 cmake_minimum_required(VERSION 3.25)
 
 string(REPLACE "," ";" checks "${CHECKS}")
 string(REPLACE "," ";" expected "${EXPECTED}")
 set(caught "")
+set(named_bug "")
 set(summary "")
+set(verdict_file "${CMAKE_CURRENT_BINARY_DIR}/${NAME}.verdict.json")
 foreach(entry IN LISTS checks)
   string(FIND "${entry}" "=" eq)
   string(SUBSTRING "${entry}" 0 ${eq} analysis)
   math(EXPR from "${eq} + 1")
   string(SUBSTRING "${entry}" ${from} -1 exe)
-  string(TIMESTAMP t0 "%s")
-  execute_process(COMMAND "${exe}" RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err TIMEOUT 300)
-  string(TIMESTAMP t1 "%s")
-  math(EXPR secs "${t1} - ${t0}")
-  set(text "${out}\n${err}")
-  if(rc STREQUAL "0")
-    string(APPEND summary "  ${analysis}: passed (${secs} s)\n")
+  file(REMOVE "${verdict_file}")
+  execute_process(COMMAND "${RUNNER}" --analysis ${analysis} --timeout 290 --verdict "${verdict_file}" -- "${exe}"
+                  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err TIMEOUT 300)
+  if(NOT EXISTS "${verdict_file}")
+    message(FATAL_ERROR "${NAME}: the runner wrote no verdict for ${analysis} (exit ${rc}):\n${out}\n${err}")
+  endif()
+  file(READ "${verdict_file}" verdict)
+  string(JSON outcome GET "${verdict}" outcome)
+  string(JSON seconds GET "${verdict}" seconds)
+  string(REGEX REPLACE "\\.([0-9]).*" ".\\1" seconds "${seconds}")
+  if(outcome STREQUAL "passed")
+    string(APPEND summary "  ${analysis}: passed (${seconds} s)\n")
     continue()
   endif()
   list(APPEND caught ${analysis})
-  # The most telling line of the failure.
+  # The bug classes its records name, and the first finding's words.
+  set(classes "")
   set(why "")
-  foreach(pattern
-      "found by the [a-z]+ search[^\n]*"
-      "WARNING: ThreadSanitizer: [^\n]*"
-      "cookiejar watchdog: [^\n]*"
-      "cookiejar: [^\n]*"
-      "  - [^\n]*"
-      "FAILED:\n[^\n]*"
-      "[^\n]*FAILED[^\n]*")
-    string(REGEX MATCH "${pattern}" why "${text}")
-    if(why)
-      break()
-    endif()
-  endforeach()
-  string(REGEX REPLACE "[ \n]+" " " why "${why}")
-  string(STRIP "${why}" why)
-  # What the exit code says (the harnesses choose 66, 70 and 71; otherwise it is
-  # Catch2's count of failed assertions).
-  if(rc STREQUAL "66")
-    set(meaning "a ThreadSanitizer report")
-  elseif(rc STREQUAL "70")
-    set(meaning "a watchdog hang report")
-  elseif(rc STREQUAL "71")
-    set(meaning "a mutex locked twice by one thread")
-  elseif(rc MATCHES "^[0-9]+$")
-    set(meaning "${rc} failed assertion(s)")
-  else()
-    set(meaning "${rc}")
+  string(JSON records LENGTH "${verdict}" records)
+  if(records GREATER 0)
+    math(EXPR last_record "${records} - 1")
+    foreach(r RANGE ${last_record})
+      string(JSON findings LENGTH "${verdict}" records ${r} findings)
+      if(findings EQUAL 0)
+        continue()
+      endif()
+      math(EXPR last_finding "${findings} - 1")
+      foreach(f RANGE ${last_finding})
+        string(JSON cls ERROR_VARIABLE no_class GET "${verdict}" records ${r} findings ${f} bug_class)
+        if(NOT no_class AND NOT cls IN_LIST classes)
+          list(APPEND classes ${cls})
+        endif()
+        if(NOT why)
+          string(JSON why GET "${verdict}" records ${r} findings ${f} promise)
+        endif()
+      endforeach()
+    endforeach()
   endif()
-  string(APPEND summary "  ${analysis}: CAUGHT (${meaning}, ${secs} s) ${why}\n")
+  if(NOT why)
+    string(JSON why GET "${verdict}" reason)
+  endif()
+  string(REGEX REPLACE "[ \n]+" " " why "${why}")
+  string(SUBSTRING "${why}" 0 240 why)
+  if(analysis IN_LIST expected AND BUG AND BUG IN_LIST classes)
+    set(named_bug ${analysis})
+  endif()
+  string(REPLACE ";" ", " classes_text "${classes}")
+  if(NOT classes_text)
+    set(classes_text "no bug class")
+  endif()
+  string(APPEND summary "  ${analysis}: CAUGHT (${outcome}; ${classes_text}; ${seconds} s) ${why}\n")
 endforeach()
+file(REMOVE "${verdict_file}")
 
 set(missed "")
 foreach(e IN LISTS expected)
@@ -74,4 +90,13 @@ if(missed)
   message(FATAL_ERROR "${NAME} SURVIVED ${missed_text}: the manifest says that check catches it. "
                       "Either the check lost its power or the manifest is wrong.")
 endif()
-message("${NAME}: caught as expected by ${expected_text}\n${summary}")
+if(BUG AND NOT named_bug)
+  message("${NAME}: expected to be caught by ${expected_text} as ${BUG}\n${summary}")
+  message(FATAL_ERROR "${NAME} was caught, but no finding of ${expected_text} names the bug class ${BUG} "
+                      "that the manifest states: either the check's classification or the manifest is wrong.")
+endif()
+if(BUG)
+  message("${NAME}: caught as expected by ${expected_text}, named ${BUG}\n${summary}")
+else()
+  message("${NAME}: caught as expected by ${expected_text}\n${summary}")
+endif()

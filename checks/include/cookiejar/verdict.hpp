@@ -431,8 +431,13 @@ private:
                     raw("\\u00");
                     put(hex[c >> 4]);
                     put(hex[c & 15]);
+                } else if (c < 0x80) {
+                    put(static_cast<char>(c));
+                } else if (const std::size_t n = utf8_length(s.substr(i, keep - i)); n > 0) {
+                    for (std::size_t k = 0; k < n; ++k) put(s[i + k]);  // a whole, valid UTF-8 character
+                    i += n - 1;
                 } else {
-                    put(static_cast<char>(c));  // UTF-8 passes through; the reader replaces bad bytes
+                    put('?');  // not UTF-8 (a program's binary output): JSON readers refuse it
                 }
             }
         }
@@ -442,6 +447,19 @@ private:
             raw(" more bytes cut]");
         }
         put('"');
+    }
+
+    // The length of the valid UTF-8 character `s` starts with, or 0.
+    static std::size_t utf8_length(std::string_view s) noexcept {
+        const auto b = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
+        const unsigned char c = b(0);
+        std::size_t n = c >= 0xf0 && c <= 0xf4 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 && c <= 0xdf ? 2 : 0;
+        if (n == 0 || s.size() < n) return 0;
+        for (std::size_t k = 1; k < n; ++k)
+            if ((b(k) & 0xc0) != 0x80) return 0;
+        if (n == 3 && ((c == 0xe0 && b(1) < 0xa0) || (c == 0xed && b(1) > 0x9f))) return 0;  // overlong, surrogate
+        if (n == 4 && ((c == 0xf0 && b(1) < 0x90) || (c == 0xf4 && b(1) > 0x8f))) return 0;  // overlong, > U+10FFFF
+        return n;
     }
 
     char* out_;

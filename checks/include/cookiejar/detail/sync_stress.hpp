@@ -70,6 +70,41 @@ private:
     // Locking a std::mutex the thread already holds is undefined behaviour and, in
     // practice, waits forever. Say so at once, with both lines.
     [[noreturn]] void relock(cj::source_location loc) const {
+        if (auto* w = cj::verdict::begin_ending_record(cj::verdict::outcome::failed)) {
+            char promise[900];
+            const char* held_in = state_.owner_function.load(std::memory_order_relaxed);
+            std::snprintf(promise, sizeof promise,
+                          "%s() locked mutex #%u at line %u and never unlocked it; the next lock, in %s() at line "
+                          "%u, would wait for itself forever",
+                          held_in ? held_in : "a call", state_.id, state_.owner_line.load(std::memory_order_relaxed),
+                          loc.function_name(), static_cast<unsigned>(loc.line()));
+            w->begin_array("findings");
+            w->begin_object();
+            w->field("source", cj::verdict::key_of(cj::verdict::source::relock));
+            w->field("promise", promise);
+            w->field("bug_class", cj::verdict::key_of(cj::verdict::bug::lock_never_released));
+            stress::detail::write_place(*w, "location", state_.owner_file.load(std::memory_order_relaxed),
+                                        state_.owner_line.load(std::memory_order_relaxed));
+            w->begin_array("waits");
+            w->begin_object();
+            char name[128];
+            stress::detail::slot_name(stress::detail::my_slot(), name, sizeof name);
+            w->field("thread", name);
+            w->field("action", "lock");
+            char object[64];
+            std::snprintf(object, sizeof object, "mutex #%u", state_.id);
+            w->field("object", object);
+            stress::detail::write_place(*w, "at", loc.file_name(), static_cast<unsigned>(loc.line()));
+            w->field("holder", name);
+            stress::detail::write_place(*w, "held_at", state_.owner_file.load(std::memory_order_relaxed),
+                                        state_.owner_line.load(std::memory_order_relaxed));
+            w->field("holder_finished", false);
+            w->end_object();
+            w->end_array();
+            w->end_object();
+            w->end_array();
+            cj::verdict::finish_ending_record(*w);
+        }
         std::fprintf(stderr,
                      "\ncookiejar: a thread locks mutex #%u again at %s, but it already holds it\n"
                      "(locked at %s and not unlocked since). A cj::mutex is not recursive: this\n"
@@ -80,7 +115,7 @@ private:
                                    state_.owner_function.load(std::memory_order_relaxed))
                          .c_str());
         std::fflush(stderr);
-        std::_Exit(71);
+        std::_Exit(cj::verdict::exit_code::relock);
     }
 
     std::mutex m_;

@@ -3,9 +3,12 @@
 // check that has not finished, what it waits on, at which line, and who holds it.
 // Reads the stress backend's registry (relaxed loads only).
 
+#include <cstdio>
+#include <cstring>
 #include <string>
 
 #include <cookiejar/detail/stress_registry.hpp>
+#include <cookiejar/verdict.hpp>
 
 namespace cj::stress {
 
@@ -66,6 +69,121 @@ inline std::string wait_for_picture() {
     }
     if (s.empty()) s = "  (no thread of the check is registered as blocked in a cj:: call)\n";
     return s;
+}
+
+// ---- the same picture as data, for a watchdog's record (no allocation: the
+// program may be stuck anywhere) ----
+
+namespace detail {
+
+// A repository-relative path, pointing into `file`.
+inline const char* relative_path(const char* file) noexcept {
+    if (file == nullptr) return "";
+#ifdef COOKIEJAR_SOURCE_DIR
+    const std::size_t n = std::strlen(COOKIEJAR_SOURCE_DIR);
+    if (n > 0 && std::strncmp(file, COOKIEJAR_SOURCE_DIR, n) == 0 && file[n] == '/') return file + n + 1;
+#endif
+    return file;
+}
+
+inline void slot_name(int i, char* out, std::size_t size) noexcept {
+    const char* nm = slot(i).name.load(std::memory_order_relaxed);
+    if (nm) std::snprintf(out, size, "%s", nm);
+    else std::snprintf(out, size, "thread %d", i);
+}
+
+inline void write_place(cj::verdict::json_writer& w, const char* key, const char* file, unsigned line) noexcept {
+    w.begin_object(key);
+    w.field("file", relative_path(file));
+    w.field("line", line);
+    w.end_object();
+}
+
+}  // namespace detail
+
+// What kind of hang the registry shows (the bug class of a watchdog's finding):
+//   nobody blocked in a cj:: call          busy_loop (a loop that never ends)
+//   a lock held by a thread that finished   lock_never_released
+//   a thread blocked on a semaphore or a condition while it holds a mutex someone
+//   else waits for                          lock_held_while_waiting
+//   everybody waits on a condition          lost_wake_up
+//   otherwise                               deadlock
+[[nodiscard]] inline cj::verdict::bug classify_hang() noexcept {
+    using cj::verdict::bug;
+    const int n = slot_count();
+    int blocked = 0, on_condition = 0;
+    bool held_by_finished = false, holds_while_waiting = false;
+    for (int i = 0; i < n; ++i) {
+        const thread_slot& t = slot(i);
+        if (t.finished.load(std::memory_order_relaxed)) continue;
+        const auto kind = t.waiting.load(std::memory_order_relaxed);
+        const waitable* on = t.on.load(std::memory_order_relaxed);
+        if (kind == wait_kind::none || on == nullptr) continue;
+        ++blocked;
+        if (kind == wait_kind::condition) ++on_condition;
+        if (kind == wait_kind::lock) {
+            const int owner = on->owner.load(std::memory_order_relaxed);
+            if (owner >= 0 && slot(owner).finished.load(std::memory_order_relaxed)) held_by_finished = true;
+            if (owner >= 0 && owner != i) {
+                const auto owner_kind = slot(owner).waiting.load(std::memory_order_relaxed);
+                if (owner_kind == wait_kind::semaphore || owner_kind == wait_kind::condition) holds_while_waiting = true;
+            }
+        }
+    }
+    if (blocked == 0) return bug::busy_loop;
+    if (held_by_finished) return bug::lock_never_released;
+    if (holds_while_waiting) return bug::lock_held_while_waiting;
+    if (on_condition == blocked) return bug::lost_wake_up;
+    return bug::deadlock;
+}
+
+// Writes bug_class, location (the first blocked thread's line) and waits into the
+// finding object `w` is in.
+inline void write_hang(cj::verdict::json_writer& w) noexcept {
+    w.field("bug_class", cj::verdict::key_of(classify_hang()));
+    const int n = slot_count();
+    bool located = false;
+    for (int i = 0; i < n && !located; ++i) {
+        const thread_slot& t = slot(i);
+        if (t.finished.load(std::memory_order_relaxed) || t.waiting.load(std::memory_order_relaxed) == wait_kind::none)
+            continue;
+        detail::write_place(w, "location", t.file.load(std::memory_order_relaxed), t.line.load(std::memory_order_relaxed));
+        located = true;
+    }
+    w.begin_array("waits");
+    for (int i = 0; i < n; ++i) {
+        const thread_slot& t = slot(i);
+        if (t.finished.load(std::memory_order_relaxed)) continue;
+        const auto kind = t.waiting.load(std::memory_order_relaxed);
+        const waitable* on = t.on.load(std::memory_order_relaxed);
+        const char* nm = t.name.load(std::memory_order_relaxed);
+        if (nm == nullptr && kind == wait_kind::none) continue;
+        char name[128], object[96];
+        detail::slot_name(i, name, sizeof name);
+        w.begin_object();
+        w.field("thread", name);
+        if (kind == wait_kind::none || on == nullptr) {
+            w.field("action", "runs");  // not blocked in a cj:: call: spinning, or waiting elsewhere
+            w.field("object", "");
+            w.end_object();
+            continue;
+        }
+        w.field("action", kind == wait_kind::lock ? "lock" : kind == wait_kind::condition ? "wait" : "acquire");
+        std::snprintf(object, sizeof object, "%s #%u", on->kind, on->id);
+        w.field("object", object);
+        detail::write_place(w, "at", t.file.load(std::memory_order_relaxed), t.line.load(std::memory_order_relaxed));
+        const int owner = kind == wait_kind::lock ? on->owner.load(std::memory_order_relaxed) : -1;
+        if (owner >= 0) {
+            char holder[128];
+            detail::slot_name(owner, holder, sizeof holder);
+            w.field("holder", holder);
+            detail::write_place(w, "held_at", on->owner_file.load(std::memory_order_relaxed),
+                                on->owner_line.load(std::memory_order_relaxed));
+            w.field("holder_finished", slot(owner).finished.load(std::memory_order_relaxed));
+        }
+        w.end_object();
+    }
+    w.end_array();
 }
 
 }  // namespace cj::stress
