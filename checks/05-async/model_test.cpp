@@ -59,6 +59,34 @@ struct jar_scenario {
                                    " cookies; its capacity is " + std::to_string(Capacity));
     }
 
+    // What a task's exception or a failed judgement says about the jar (the explorer
+    // names deadlocks and waiters resumed by hand itself).
+    static void classify(cj::verdict::finding& f, const cj::schedules::failure& failure) {
+        using cj::verdict::bug;
+        const auto last_of = [&](const std::string& task, const std::string& text) -> cj::verdict::place {
+            for (auto it = f.steps.rbegin(); it != f.steps.rend(); ++it)
+                if (f.threads[it->thread] == task && it->text.rfind(text, 0) == 0 && it->at.known()) return it->at;
+            return {};
+        };
+        if (failure.kind == cj::schedules::failure_kind::exception &&
+            failure.exception_type == "std::bad_optional_access") {
+            // A woken consumer read an empty slot: it did not look again after its wait.
+            f.bug_class = bug::if_instead_of_while;
+            if (const auto at = last_of(failure.failed_task, "waits"); at.known()) f.location = at;
+        } else if (failure.kind == cj::schedules::failure_kind::exception &&
+                   failure.exception_type == "std::logic_error") {  // check_size(): over capacity
+            f.bug_class = bug::capacity_exceeded;
+            for (const auto& st : f.steps)  // a co_await between the look and the store
+                if (st.text == "yields" && st.at.known()) {
+                    f.bug_class = bug::check_then_co_await;
+                    f.location = st.at;
+                    break;
+                }
+        } else if (failure.kind == cj::schedules::failure_kind::judged) {
+            f.bug_class = bug::wrong_result;
+        }
+    }
+
     std::string judge() const {
         if (calls.linearizable(Capacity)) return {};
         char text[700];

@@ -11,6 +11,9 @@
 #include <cookiejar/async.hpp>
 
 #include <cookiejar/catch.hpp>
+#include <cookiejar/verdict.hpp>
+
+#include <optional>
 
 #include <chrono>
 #include <cstddef>
@@ -97,12 +100,22 @@ std::string run_stress(const config& cfg) {
     std::string problem;
     try {
         loop.run();
+    } catch (const cj::deadlock_error& e) {
+        problem = std::string("the loop stopped: ") + e.what();
+        cj::verdict::suspect(cj::verdict::bug::waiter_never_resumed);
+    } catch (const cj::reentrancy_error& e) {
+        problem = std::string("the loop stopped: ") + e.what();
+        cj::verdict::suspect(cj::verdict::bug::resumed_inline);
+    } catch (const std::bad_optional_access& e) {
+        problem = std::string("the loop stopped: ") + e.what();
+        cj::verdict::suspect(cj::verdict::bug::if_instead_of_while);  // a woken get() read an empty slot
     } catch (const std::exception& e) {
         problem = std::string("the loop stopped: ") + e.what();
     }
     for (auto& t : bakers) t.join();
     if (!problem.empty()) return problem;
 
+    cj::verdict::suspect(cj::verdict::bug::lost_items);
     if (static_cast<int>(eaten.size()) != total)
         return std::to_string(eaten.size()) + " cookies were eaten, " + std::to_string(total) + " were baked";
     std::vector<int> next(static_cast<std::size_t>(cfg.bakers), 0);

@@ -6,6 +6,7 @@
 #include COOKIEJAR_BUFFER_HEADER
 
 #include <cookiejar/catch.hpp>
+#include <cookiejar/verdict.hpp>
 
 #include <cstddef>
 #include <cstdint>
@@ -14,6 +15,7 @@
 #include <optional>
 #include <random>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <utility>
 
@@ -145,6 +147,11 @@ private:
                     model_.pop_front();
                 }
                 if (actual != expected) {
+                    // What the disagreement means, for the record (the assertion's bug class).
+                    using cj::verdict::bug;
+                    cj::verdict::suspect(actual == "std::nullopt"   ? bug::empty_off_by_one
+                                         : expected == "std::nullopt" ? bug::lost_items
+                                                                      : bug::reordered_items);
                     return disagree(step, op, id, expected + why, actual);
                 }
             } else {
@@ -155,18 +162,25 @@ private:
                     model_.push_back(id);
                 }
                 if (actual != expected) {
+                    cj::verdict::suspect(cj::verdict::bug::full_off_by_one);  // refused with room, or took one too many
                     return disagree(step, op, id, expected + why, actual);
                 }
                 if (!accepted && offered.moved_from) {  // NOLINT(bugprone-use-after-move): the point of the check
+                    cj::verdict::suspect(cj::verdict::bug::moved_from_when_refused);
                     return disagree(step, op, id, "false, and the caller's cookie left whole",
                                     "false, but the caller's cookie was moved from: the refused cookie is lost");
                 }
             }
+        } catch (const std::out_of_range& error) {  // an index past the ring's end
+            cj::verdict::suspect(cj::verdict::bug::wrap_around);
+            return disagree(step, op, id, expected + why, std::string("threw an exception: ") + error.what());
         } catch (const std::exception& error) {
+            cj::verdict::suspect(cj::verdict::bug::wrong_result);
             return disagree(step, op, id, expected + why, std::string("threw an exception: ") + error.what());
         }
         const std::size_t size = jar_.size();
         if (size != model_.size()) {
+            cj::verdict::suspect(cj::verdict::bug::lost_items);
             return disagree(step, op, id, "size() == " + std::to_string(model_.size()) + " after it",
                             "size() == " + std::to_string(size) + " after it");
         }

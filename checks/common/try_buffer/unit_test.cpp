@@ -55,7 +55,7 @@ TEST_CASE("a jar of capacity 0 is refused", "[unit]") {
     CHECK(message.find("capacity") != std::string::npos);
 }
 
-TEST_CASE("a jar of capacity 1 is accepted", "[unit]") {
+TEST_CASE("a jar of capacity 1 is accepted", "[unit][bug:full_off_by_one]") {
     REQUIRE_NOTHROW(bounded_buffer<int>(1));
 }
 
@@ -76,7 +76,7 @@ TEST_CASE("a new jar is empty", "[unit]") {
     REQUIRE(jar.size() == 0);
 }
 
-TEST_CASE("cookies come out in the order they went in", "[unit]") {
+TEST_CASE("cookies come out in the order they went in", "[unit][bug:reordered_items]") {
     bounded_buffer<int> jar(5);
     int third = 3;
     const int fifth = 5;
@@ -93,7 +93,7 @@ TEST_CASE("cookies come out in the order they went in", "[unit]") {
     REQUIRE(take(jar) == "nothing");
 }
 
-TEST_CASE("size() counts every put and every get", "[unit]") {
+TEST_CASE("size() counts every put and every get", "[unit][bug:lost_items]") {
     bounded_buffer<int> jar(3);
     const int one = 1;
     REQUIRE(jar.size() == 0);
@@ -118,7 +118,7 @@ TEST_CASE("size() counts every put and every get", "[unit]") {
     REQUIRE(jar.size() == 0);
 }
 
-TEST_CASE("a full jar refuses a copied cookie and keeps what it holds", "[unit]") {
+TEST_CASE("a full jar refuses a copied cookie and keeps what it holds", "[unit][bug:full_off_by_one]") {
     const std::size_t capacity = GENERATE(values<std::size_t>({1, 2, 3, 64}));
     const int n = static_cast<int>(capacity);
     bounded_buffer<cookie> jar(capacity);
@@ -141,7 +141,7 @@ TEST_CASE("a full jar refuses a copied cookie and keeps what it holds", "[unit]"
     REQUIRE(take(jar) == "nothing");
 }
 
-TEST_CASE("a full jar refuses a moved cookie without moving from it", "[unit]") {
+TEST_CASE("a full jar refuses a moved cookie without moving from it", "[unit][bug:moved_from_when_refused]") {
     const std::size_t capacity = GENERATE(values<std::size_t>({1, 2, 3, 64}));
     const int n = static_cast<int>(capacity);
     bounded_buffer<cookie> jar(capacity);
@@ -166,7 +166,7 @@ TEST_CASE("a full jar refuses a moved cookie without moving from it", "[unit]") 
     REQUIRE(take(jar) == cookie_text(1000));
 }
 
-TEST_CASE("a full jar refuses a std::unique_ptr without emptying it", "[unit]") {
+TEST_CASE("a full jar refuses a std::unique_ptr without emptying it", "[unit][bug:moved_from_when_refused]") {
     bounded_buffer<std::unique_ptr<int>> jar(1);
     REQUIRE(jar.try_put(std::make_unique<int>(1)));
     auto second = std::make_unique<int>(2);
@@ -181,7 +181,7 @@ TEST_CASE("a full jar refuses a std::unique_ptr without emptying it", "[unit]") 
     CHECK(**first == 1);
 }
 
-TEST_CASE("an empty jar gives std::nullopt again and again, and still works after", "[unit]") {
+TEST_CASE("an empty jar gives std::nullopt again and again, and still works after", "[unit][bug:empty_off_by_one]") {
     bounded_buffer<int> jar(2);
     REQUIRE(take(jar) == "nothing");
     REQUIRE(take(jar) == "nothing");
@@ -199,7 +199,7 @@ TEST_CASE("an empty jar gives std::nullopt again and again, and still works afte
     REQUIRE(take(jar) == "nothing");
 }
 
-TEST_CASE("one cookie in and one out, over and over, uses every slot in turn", "[unit]") {
+TEST_CASE("one cookie in and one out, over and over, uses every slot in turn", "[unit][bug:wrap_around]") {
     const std::size_t capacity = GENERATE(values<std::size_t>({1, 2, 3, 64}));
     bounded_buffer<int> jar(capacity);
     const int rounds = 3 * static_cast<int>(capacity) + 1;  // three laps and a bit
@@ -213,7 +213,7 @@ TEST_CASE("one cookie in and one out, over and over, uses every slot in turn", "
     }
 }
 
-TEST_CASE("the jar wraps around its end, lap after lap, full and empty", "[unit]") {
+TEST_CASE("the jar wraps around its end, lap after lap, full and empty", "[unit][bug:wrap_around]") {
     const std::size_t capacity = GENERATE(values<std::size_t>({1, 2, 3, 64}));
     const int n = static_cast<int>(capacity);
     const int half = (n + 1) / 2;

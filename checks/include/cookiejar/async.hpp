@@ -271,7 +271,8 @@ public:
     struct trace_event {
         std::string task;  // "" for a posted function
         std::string text;
-        std::string file;  // the file the text's "@N" refers to, or ""
+        std::string file;  // the file of `line`, or ""
+        unsigned line = 0; // the line of that file the event happened at (shown "@N"), or 0
     };
     void keep_trace(bool on) { tracing_ = on; }
     [[nodiscard]] const std::vector<trace_event>& trace_events() const noexcept { return trace_; }
@@ -287,7 +288,7 @@ public:
         r->waits_for = std::move(waits_for);
         r->site = site;
         parked_[h.address()] = r;
-        trace(r, r->waits_for + " @" + std::to_string(site.line()), site.file_name());
+        trace(r, r->waits_for, site.file_name(), site.line());
     }
 
     // Hands a parked coroutine back to the loop: it runs in a step of its own, after
@@ -304,7 +305,7 @@ public:
         parked_.erase(it);
         r->waits_for.clear();
         ready_.push_back({h, r, {}});
-        if (running_ != nullptr && running_ != r) trace(running_, "wakes " + r->name + " @" + std::to_string(site.line()), site.file_name());
+        if (running_ != nullptr && running_ != r) trace(running_, "wakes " + r->name, site.file_name(), site.line());
     }
 
     // Parks h until the virtual clock reaches now() + d.
@@ -314,12 +315,12 @@ public:
         if (d <= virtual_duration::zero()) {  // a yield: to the back of the ready queue
             r->waits_for.clear();
             ready_.push_back({h, r, {}});
-            trace(r, "yields @" + std::to_string(site.line()), site.file_name());
+            trace(r, "yields", site.file_name(), site.line());
             return;
         }
         r->waits_for = "sleeps " + describe(d);
         timers_.emplace(now_ + d, entry{h, r, {}});
-        trace(r, r->waits_for + " @" + std::to_string(site.line()), site.file_name());
+        trace(r, r->waits_for, site.file_name(), site.line());
     }
 
     // Checked by awaiters when they resume: was it the loop that resumed them?
@@ -394,8 +395,8 @@ private:
         return std::to_string(us) + " us";
     }
 
-    void trace(detail::task_record* r, std::string text, const char* file = "") {
-        if (tracing_) trace_.push_back({r ? r->name : std::string(), std::move(text), file});
+    void trace(detail::task_record* r, std::string text, const char* file = "", unsigned line = 0) {
+        if (tracing_) trace_.push_back({r ? r->name : std::string(), std::move(text), file, line});
     }
 
     void step() {

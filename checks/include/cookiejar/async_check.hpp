@@ -19,11 +19,17 @@
 // A scenario is a default-constructible type with
 //     void start(cj::event_loop& loop);  // make the object under test, spawn the tasks
 //     std::string judge();               // after run(): "" when every property holds
-// made afresh for every schedule.
+// made afresh for every schedule, and optionally
+//     static void classify(cj::verdict::finding&, const cj::schedules::failure&);
+// which names the bug class (and the student's line) of a failure the explorer cannot
+// name itself: a task's exception or a judge() that failed. The explorer names a
+// deadlock (waiter_never_resumed) and a waiter resumed by hand (resumed_inline).
 
 #include <cookiejar/async.hpp>
 #include <cookiejar/detail/replay_command.hpp>
 #include <cookiejar/detail/report_table.hpp>
+#include <cookiejar/detail/verdict_render.hpp>
+#include <cookiejar/verdict.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -64,11 +70,17 @@ struct search_run {
     bool complete = false;  // exhaustive: every order was tried within the budget
 };
 
+// How a schedule failed.
+enum class failure_kind { deadlock, reentrance, exception, judged };
+
 struct failure {
     search_kind found_by = search_kind::exhaustive;
     std::size_t schedule = 0;  // 1-based, within its search
-    std::string what;          // what went wrong, in words
-    std::string order;         // the choices, "1.0.2": replays the schedule
+    failure_kind kind = failure_kind::judged;
+    std::string what;            // what went wrong, in words
+    std::string exception_type;  // kind == exception: its type, "std::bad_optional_access"
+    std::string failed_task;     // kind == exception: the task it escaped from
+    std::string order;           // the choices, "1.0.2": replays the schedule
     std::vector<event_loop::trace_event> trace;
 };
 
@@ -84,7 +96,8 @@ struct result {
         return n;
     }
     [[nodiscard]] std::string summary() const;
-    [[nodiscard]] std::string report() const;
+    [[nodiscard]] std::string report() const;  // rendered from to_finding()
+    cj::verdict::finding finding;              // the failure as a record's finding (filled on failure)
 };
 
 namespace detail {
@@ -96,6 +109,8 @@ struct choice {
 
 struct outcome {
     std::string failure;  // empty: the schedule passed
+    failure_kind kind = failure_kind::judged;
+    std::string exception_type, failed_task;
     std::vector<choice> choices;
     std::vector<event_loop::trace_event> trace;
 };
@@ -151,13 +166,68 @@ outcome run_schedule(const std::vector<std::size_t>& prefix, std::mt19937_64* re
         o.failure = scenario.judge();
     } catch (const deadlock_error& e) {
         o.failure = e.what();
+        o.kind = failure_kind::deadlock;
     } catch (const std::exception& e) {
         const std::string who = loop.failed_task().empty() ? std::string("the scenario") : loop.failed_task();
         o.failure = who + " ended with an exception: " + type_name(e) + ": " + e.what();
+        o.kind = dynamic_cast<const reentrancy_error*>(&e) != nullptr ? failure_kind::reentrance : failure_kind::exception;
+        o.exception_type = type_name(e);
+        o.failed_task = loop.failed_task();
     }
     while (!o.failure.empty() && o.failure.back() == '\n') o.failure.pop_back();
     if (trace) o.trace = loop.trace_events();
     return o;
+}
+
+// The failure as a finding: the steps, one column per task, and what the explorer can
+// name itself. Scenario::classify may refine it.
+inline cj::verdict::finding to_finding(const result& r) {
+    cj::verdict::finding out;
+    const failure& f = *r.failed;
+    out.from = cj::verdict::source::schedule;
+    out.promise = f.what;
+    while (!out.promise.empty() && out.promise.back() == '\n') out.promise.pop_back();
+    for (const auto& e : f.trace) {
+        const std::string name = e.task.empty() ? "(posted)" : e.task;
+        if (std::find(out.threads.begin(), out.threads.end(), name) == out.threads.end()) out.threads.push_back(name);
+    }
+    for (const auto& e : f.trace) {
+        if (e.text == "spawned") continue;
+        const std::string name = e.task.empty() ? "(posted)" : e.task;
+        const auto column =
+            static_cast<std::size_t>(std::find(out.threads.begin(), out.threads.end(), name) - out.threads.begin());
+        out.steps.push_back({column, e.text, {e.file, e.line}});
+    }
+    if (f.found_by == search_kind::replay) {
+        out.found_by = "replayed: the schedule order:" + f.order;
+    } else {
+        out.found_by = "found by the " + std::string(name_of(f.found_by)) + " search";
+        if (f.found_by == search_kind::exhaustive) out.found_by += " (every order of the ready tasks, depth first)";
+        if (f.found_by == search_kind::random) out.found_by += " (seeded random orders)";
+        out.found_by += ", schedule " + std::to_string(f.schedule);
+    }
+    out.replay = "order:" + f.order;
+    out.replay_command = r.replay_command;
+    // The student's line: for a waiter resumed by hand, the wake-up; otherwise the last
+    // line of the failing task (a deadlock: the first task still waiting).
+    using cj::verdict::bug;
+    if (f.kind == failure_kind::deadlock) out.bug_class = bug::waiter_never_resumed;
+    if (f.kind == failure_kind::reentrance) out.bug_class = bug::resumed_inline;
+    for (auto it = out.steps.rbegin(); it != out.steps.rend(); ++it) {
+        const bool of_failed_task = f.failed_task.empty() || out.threads[it->thread] == f.failed_task;
+        if (it->at.known() && of_failed_task) {
+            out.location = it->at;
+            break;
+        }
+    }
+    if (f.kind == failure_kind::reentrance) {
+        for (auto it = out.steps.rbegin(); it != out.steps.rend(); ++it)
+            if (it->at.known() && it->text.rfind("wakes ", 0) == 0) {
+                out.location = it->at;
+                break;
+            }
+    }
+    return out;
 }
 
 inline std::string replay_from_environment() {
@@ -181,6 +251,9 @@ result explore(const std::string& test_name, const budget& b = {}) {
         f.found_by = kind;
         f.schedule = schedule;
         f.what = o.failure;
+        f.kind = o.kind;
+        f.exception_type = o.exception_type;
+        f.failed_task = o.failed_task;
         f.order = detail::encode(o.choices);
         // Again, with the trace on: the run is a function of its choices.
         const auto again = detail::run_schedule<Scenario>(detail::decode(f.order), nullptr, true);
@@ -189,6 +262,12 @@ result explore(const std::string& test_name, const budget& b = {}) {
         r.replay_command = "CJ_MODEL_REPLAY=" + cj::detail::shell_quote("order:" + r.failed->order) + " " +
                            cj::detail::shell_quote(cj::detail::self_executable()) + " " +
                            cj::detail::shell_quote(cj::detail::catch_spec(test_name));
+        r.finding = detail::to_finding(r);
+        if constexpr (requires(cj::verdict::finding& fi, const failure& fa) { Scenario::classify(fi, fa); })
+            Scenario::classify(r.finding, *r.failed);
+        r.finding.report = cj::verdict::render_schedule(r.scenario, r.finding);
+        // The running test case's record carries it, if the check's assertion on it fails.
+        cj::verdict::report(r.finding);
     };
     using clock = std::chrono::steady_clock;
 
@@ -272,43 +351,7 @@ inline std::string result::summary() const {
 
 inline std::string result::report() const {
     if (!failed) return "schedule check \"" + scenario + "\" passed\n" + summary();
-    const failure& f = *failed;
-
-    // Columns: the tasks, in the order they first appear.
-    std::vector<std::string> tasks;
-    for (const auto& e : f.trace) {
-        const std::string name = e.task.empty() ? "(posted)" : e.task;
-        if (std::find(tasks.begin(), tasks.end(), name) == tasks.end()) tasks.push_back(name);
-    }
-    std::vector<cj::detail::table_row> rows;
-    std::set<std::string> files;
-    for (const auto& e : f.trace) {
-        if (e.text == "spawned") continue;
-        const std::string name = e.task.empty() ? "(posted)" : e.task;
-        const auto column = static_cast<std::size_t>(std::find(tasks.begin(), tasks.end(), name) - tasks.begin());
-        rows.push_back({column, e.text});
-        if (!e.file.empty()) files.insert(e.file);
-    }
-
-    std::string out = "schedule check \"" + scenario + "\" FAILED\n";
-    std::string what = f.what;
-    for (std::size_t at = what.find('\n'); at != std::string::npos; at = what.find('\n', at + 5)) what.replace(at, 1, "\n    ");
-    out += "  what went wrong: " + what + "\n";
-    if (f.found_by == search_kind::replay) {
-        out += "  replayed: the schedule order:" + f.order + "\n";
-    } else {
-        out += "  found by the " + std::string(name_of(f.found_by)) + " search";
-        if (f.found_by == search_kind::exhaustive) out += " (every order of the ready tasks, depth first)";
-        if (f.found_by == search_kind::random) out += " (seeded random orders)";
-        out += ", schedule " + std::to_string(f.schedule) + "\n";
-    }
-
-    out += "\n  the steps (time runs down; one task runs at a time; @N is a line of";
-    for (const auto& file : files) out += " " + file;
-    out += "):\n";
-    out += cj::detail::column_table(tasks, rows);
-    out += "\n  replay exactly this schedule:\n    " + replay_command + "\n";
-    return out;
+    return finding.report;
 }
 
 }  // namespace cj::schedules

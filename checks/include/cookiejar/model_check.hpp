@@ -31,6 +31,7 @@
 
 #include <cookiejar/detail/replay_command.hpp>
 #include <cookiejar/sync.hpp>
+#include <cookiejar/verdict.hpp>
 
 #include <chrono>
 #include <cstdarg>
@@ -130,7 +131,8 @@ struct result {
 
     [[nodiscard]] bool passed() const { return !failed.has_value(); }
     [[nodiscard]] std::string summary() const;   // one line per search
-    [[nodiscard]] std::string report() const;    // the full student-facing report
+    [[nodiscard]] std::string report() const;    // the full student-facing report, rendered from to_finding()
+    [[nodiscard]] cj::verdict::finding to_finding() const;  // the failure as a record's finding
 };
 
 namespace detail {
@@ -287,6 +289,8 @@ result check(const std::string& test_name, const budget& b = {}) {
         std::string search = f.found_by == search_kind::bounded ? "bounded" + std::to_string(f.context_bound) : "random";
         r.replay_command = "CJ_MODEL_REPLAY=" + cj::detail::shell_quote(search + ":" + f.replay_state) + " " +
                            cj::detail::shell_quote(cj::detail::self_executable()) + " " + cj::detail::shell_quote(cj::detail::catch_spec(test_name));
+        // The running test case's record carries it, if the check's assertion on it fails.
+        cj::verdict::report(r.to_finding());
     }
     return r;
 }

@@ -31,6 +31,7 @@
 
 #include <cookiejar/sync.hpp>
 #include <cookiejar/detail/wait_for_picture.hpp>
+#include <cookiejar/verdict.hpp>
 
 #include <algorithm>
 #include <atomic>
@@ -81,6 +82,7 @@ struct config {
 struct outcome {
     std::string configuration;
     std::vector<std::string> problems;  // empty: the run passed
+    std::vector<cj::verdict::bug> classes;  // the bug class of each problem (same order)
     unsigned long long puts = 0, gets = 0, empty_gets = 0;
     double seconds = 0;
 
@@ -89,6 +91,27 @@ struct outcome {
         std::string s = "stress run (" + configuration + "): " + (passed() ? "passed" : "FAILED") + "\n";
         for (const auto& p : problems) s += "  - " + p + "\n";
         return s;
+    }
+    // The run's broken promises as findings, one per bug class: lost or duplicated
+    // cookies first (what a student sees first), then order, then capacity.
+    [[nodiscard]] std::vector<cj::verdict::finding> to_findings() const {
+        std::vector<cj::verdict::finding> out;
+        for (const auto b : {cj::verdict::bug::lost_items, cj::verdict::bug::reordered_items,
+                             cj::verdict::bug::capacity_exceeded}) {
+            cj::verdict::finding f;
+            for (std::size_t i = 0; i < problems.size() && i < classes.size(); ++i) {
+                if (classes[i] != b) continue;
+                if (f.promise.empty()) f.promise = problems[i];
+                f.messages.push_back(problems[i]);
+            }
+            if (f.promise.empty()) continue;
+            f.from = cj::verdict::source::stress;
+            f.bug_class = b;
+            f.found_by = "stress run (" + configuration + ")";
+            f.report = report();
+            out.push_back(std::move(f));
+        }
+        return out;
     }
 };
 
@@ -165,6 +188,20 @@ public:
                       last = p;
                       last_change = now;
                   } else if (!done_ && std::chrono::duration<double>(now - last_change).count() > stall_seconds) {
+                      if (auto* w = cj::verdict::begin_ending_record(cj::verdict::outcome::hang)) {
+                          char promise[900];
+                          std::snprintf(promise, sizeof promise,
+                                        "no cookie moved for %.1f s in the stress run (%s): threads blocked forever",
+                                        stall_seconds, configuration.c_str());
+                          w->begin_array("findings");
+                          w->begin_object();
+                          w->field("source", cj::verdict::key_of(cj::verdict::source::watchdog));
+                          w->field("promise", promise);
+                          cj::stress::write_hang(*w);
+                          w->end_object();
+                          w->end_array();
+                          cj::verdict::finish_ending_record(*w);
+                      }
                       std::fprintf(stderr,
                                    "\ncookiejar watchdog: HANG in \"%s\" (%s)\n"
                                    "no cookie moved for %.1f s; the threads still running, and what they wait for:\n%s\n"
@@ -172,7 +209,7 @@ public:
                                    "lesson can usually show the interleaving that leads here.\n",
                                    test_name, configuration.c_str(), stall_seconds, cj::stress::wait_for_picture().c_str());
                       std::fflush(stderr);
-                      std::_Exit(70);
+                      std::_Exit(cj::verdict::exit_code::watchdog_hang);
                   }
               }
           }) {}
@@ -378,9 +415,15 @@ outcome run(const config& c, const char* test_name) {
     // ---- judge, after every thread has joined ----
     auto& problems = result.problems;
     const std::size_t max_listed = 5;
-    auto add = [&](std::string text) {
-        if (problems.size() < max_listed) problems.push_back(std::move(text));
-        else if (problems.size() == max_listed) problems.push_back("... and more");
+    using cj::verdict::bug;
+    auto add = [&](bug b, std::string text) {
+        if (problems.size() < max_listed) {
+            problems.push_back(std::move(text));
+            result.classes.push_back(b);
+        } else if (problems.size() == max_listed) {
+            problems.push_back("... and more");
+            result.classes.push_back(bug::none);
+        }
     };
     std::vector<std::vector<unsigned>> times(c.producers, std::vector<unsigned>(c.cookies_per_producer, 0));
     unsigned long long total = 0;
@@ -388,7 +431,7 @@ outcome run(const config& c, const char* test_name) {
         for (const cookie& ck : eaten[k]) {
             ++total;
             if (ck.producer >= c.producers || ck.number >= c.cookies_per_producer) {
-                add("consumer " + std::to_string(k) + " got a cookie nobody baked (producer " +
+                add(bug::lost_items, "consumer " + std::to_string(k) + " got a cookie nobody baked (producer " +
                     std::to_string(ck.producer) + ", number " + std::to_string(ck.number) +
                     ") - it read a slot that was never written");
                 continue;
@@ -402,29 +445,29 @@ outcome run(const config& c, const char* test_name) {
         for (unsigned n = 0; n < c.cookies_per_producer; ++n) {
             if (n >= refused_from[p]) {
                 if (times[p][n] != 0)
-                    add("cookie " + std::to_string(n) + " of producer " + std::to_string(p) + " was eaten, but " +
+                    add(bug::lost_items, "cookie " + std::to_string(n) + " of producer " + std::to_string(p) + " was eaten, but " +
                         (n == refused_from[p] ? "put() refused it (returned false)"
                                               : "it was never baked (an earlier put() of its producer was refused)"));
                 continue;
             }
             if (times[p][n] == 0) {
                 if (lost++ == 0)
-                    add("cookie " + std::to_string(n) + " of producer " + std::to_string(p) + " was never eaten (lost)");
+                    add(bug::lost_items, "cookie " + std::to_string(n) + " of producer " + std::to_string(p) + " was never eaten (lost)");
             } else if (times[p][n] > 1) {
                 if (twice++ == 0)
-                    add("cookie " + std::to_string(n) + " of producer " + std::to_string(p) + " was eaten " +
+                    add(bug::lost_items, "cookie " + std::to_string(n) + " of producer " + std::to_string(p) + " was eaten " +
                         std::to_string(times[p][n]) + " times");
             }
         }
     }
-    if (lost > 1) add(std::to_string(lost) + " cookies were lost in all");
-    if (twice > 1) add(std::to_string(twice) + " cookies were eaten more than once in all");
+    if (lost > 1) add(bug::lost_items, std::to_string(lost) + " cookies were lost in all");
+    if (twice > 1) add(bug::lost_items, std::to_string(twice) + " cookies were eaten more than once in all");
     for (unsigned k = 0; k < c.consumers; ++k) {
         std::vector<long long> last(c.producers, -1);
         for (const cookie& ck : eaten[k]) {
             if (ck.producer >= c.producers || ck.number >= c.cookies_per_producer) continue;
             if (static_cast<long long>(ck.number) < last[ck.producer]) {
-                add("consumer " + std::to_string(k) + " ate cookie " + std::to_string(ck.number) + " of producer " +
+                add(bug::reordered_items, "consumer " + std::to_string(k) + " ate cookie " + std::to_string(ck.number) + " of producer " +
                     std::to_string(ck.producer) + " after cookie " + std::to_string(last[ck.producer]) +
                     " - FIFO order broken");
             }
@@ -433,10 +476,12 @@ outcome run(const config& c, const char* test_name) {
     }
     const long long worst = ctx.worst_fill_.load();
     if (worst > capacity)
-        add("at one moment at least " + std::to_string(worst) + " cookies were in a jar of capacity " +
+        add(bug::capacity_exceeded, "at one moment at least " + std::to_string(worst) + " cookies were in a jar of capacity " +
             std::to_string(capacity) + " - a put succeeded on a full jar");
     if (const auto over = ctx.oversize_.load(); over > 0)
-        add("size() returned " + std::to_string(over) + " for a jar of capacity " + std::to_string(capacity));
+        add(bug::capacity_exceeded, "size() returned " + std::to_string(over) + " for a jar of capacity " + std::to_string(capacity));
+    // The running test case's record carries them, if the check's assertion on the run fails.
+    for (auto& f : result.to_findings()) cj::verdict::report(std::move(f));
     return result;
 }
 

@@ -3,6 +3,7 @@
 // Part of <cookiejar/model_check.hpp>; not for direct inclusion.
 
 #include <cookiejar/detail/report_table.hpp>
+#include <cookiejar/detail/verdict_render.hpp>
 
 #include <algorithm>
 #include <cstdio>
@@ -122,23 +123,22 @@ inline std::string result::summary() const {
     return s;
 }
 
-inline std::string result::report() const {
-    if (!failed) return "model check \"" + scenario + "\" passed\n" + summary();
+// The failing schedule as a finding (<cookiejar/verdict.hpp>): the steps a student
+// should see, who waits for what, the bug class it shows, and the student's line.
+inline cj::verdict::finding result::to_finding() const {
+    cj::verdict::finding out;
+    if (!failed) return out;
     const failure& f = *failed;
     const std::size_t threads = thread_names.size();
     auto name_of = [&](int t) {
         return t >= 0 && static_cast<std::size_t>(t) < threads ? std::string(thread_names[static_cast<std::size_t>(t)])
                                                                 : "thread " + std::to_string(t);
     };
+    out.from = cj::verdict::source::model;
+    for (std::size_t t = 0; t < threads; ++t) out.threads.push_back(name_of(static_cast<int>(t)));
 
     // The steps a student should see: their own code, the scenario's notes, thread ends
     // and the failing step. Not: setup, teardown, allocations, Relacy's internals.
-    struct row {
-        int thread;
-        std::string text;
-    };
-    std::vector<row> rows;
-    std::set<std::string> files;
     detail::object_names names;
     struct held {
         int thread;
@@ -148,7 +148,8 @@ inline std::string result::report() const {
     std::map<std::string, held> holder;      // mutex -> who holds it, locked where
     std::map<int, std::string> blocked_on;   // thread -> the object it last blocked on
     std::set<int> finished;
-    bool in_setup = false;
+    bool in_setup = false, spurious = false, condvar_wait = false, lonely_notify = false, blocks_on_mutex = false,
+         on_semaphore = false, closed = false;
     for (std::size_t i = 0; i < f.steps.size(); ++i) {
         const step& s = f.steps[i];
         if (s.what == "[BEFORE BEGIN]" || s.what == "[AFTER BEGIN]") in_setup = true;
@@ -159,13 +160,14 @@ inline std::string result::report() const {
         if (s.what == "[THREAD FINISHED]") {
             finished.insert(s.thread);
             blocked_on.erase(s.thread);
-            rows.push_back({s.thread, "(finished)"});
+            out.steps.push_back({static_cast<std::size_t>(s.thread), "(finished)", {}});
             continue;
         }
         if (i + 1 == f.steps.size()) break;  // the verdict itself: stated above the table
         if (in_setup || s.what.rfind("memory ", 0) == 0) continue;
         if (detail::is_scenario_note(s)) {
-            rows.push_back({s.thread, s.what});
+            if (s.what.rfind("close()", 0) == 0) closed = true;
+            out.steps.push_back({static_cast<std::size_t>(s.thread), s.what, {}});
             continue;
         }
         if (detail::is_relacy_internal(s) || s.what.rfind("blocking current thread", 0) == 0 ||
@@ -178,46 +180,104 @@ inline std::string result::report() const {
             (ev.action.rfind("acquire ", 0) == 0 && s.what.find("succeeded") == std::string::npos))
             blocked_on[s.thread] = ev.object;
         if (ev.action.rfind("woken", 0) == 0 || ev.action.rfind("lock ", 0) == 0) blocked_on.erase(s.thread);
-        const std::string rel = detail::relative(s.file);
-        files.insert(rel);
-        rows.push_back({s.thread, ev.action + " @" + std::to_string(s.line)});
+        spurious = spurious || ev.action.find("SPURIOUSLY") != std::string::npos;
+        condvar_wait = condvar_wait || ev.action.rfind("wait on condvar", 0) == 0;
+        lonely_notify = lonely_notify || ev.action.find("(nobody waits)") != std::string::npos;
+        blocks_on_mutex = blocks_on_mutex || ev.action.rfind("blocks on mutex", 0) == 0;
+        on_semaphore = on_semaphore || ev.object.rfind("sem #", 0) == 0;
+        out.steps.push_back({static_cast<std::size_t>(s.thread), ev.action, {detail::relative(s.file), s.line}});
     }
 
-    std::string out;
-    out += "model check \"" + scenario + "\" FAILED\n";
-    out += "  what went wrong: " + (f.message.empty() ? detail::explain(f.verdict) : f.message) + "\n";
+    out.promise = f.message.empty() ? detail::explain(f.verdict) : f.message;
     if (f.verdict.rfind("DEADLOCK", 0) == 0) {
         for (const auto& [th, object] : blocked_on) {
             if (finished.count(th) != 0) continue;
-            out += "    " + name_of(th) + " waits for " + object;
+            cj::verdict::wait_edge w;
+            w.thread = name_of(th);
+            w.action = object.rfind("mutex", 0) == 0 ? "lock" : object.rfind("sem", 0) == 0 ? "acquire" : "wait";
+            w.object = object;
             if (auto h = holder.find(object); h != holder.end()) {
-                out += ", held by " + name_of(h->second.thread) + " since " + h->second.file + ":" +
-                       std::to_string(h->second.line);
-                if (finished.count(h->second.thread) != 0) out += " - " + name_of(h->second.thread) + " has finished without unlocking it";
+                w.holder = name_of(h->second.thread);
+                w.held_at = {h->second.file, h->second.line};
+                w.holder_finished = finished.count(h->second.thread) != 0;
             }
-            out += "\n";
+            out.waits.push_back(std::move(w));
         }
     }
     if (f.verdict.rfind("DESTROYING OWNED MUTEX", 0) == 0) {
-        for (const auto& [object, h] : holder)
-            out += "    " + name_of(h.thread) + " locked " + object + " at " + h.file + ":" + std::to_string(h.line) +
-                   " and never unlocked it\n";
+        for (const auto& [object, h] : holder) {
+            cj::verdict::wait_edge w;
+            w.thread = name_of(h.thread);
+            w.action = "holds";
+            w.object = object;
+            w.at = {h.file, h.line};
+            out.waits.push_back(std::move(w));
+        }
     }
-    out += "  found by the " + std::string(cj::model::name_of(f.found_by)) + " search";
-    if (f.found_by == search_kind::bounded) out += " (every schedule with at most " + std::to_string(f.context_bound) + " preemptions)";
-    out += ", schedule " + std::to_string(f.schedule) + "\n";
+    out.found_by = "found by the " + std::string(cj::model::name_of(f.found_by)) + " search";
+    if (f.found_by == search_kind::bounded)
+        out.found_by += " (every schedule with at most " + std::to_string(f.context_bound) + " preemptions)";
+    out.found_by += ", schedule " + std::to_string(f.schedule);
+    out.conclusion = f.message.empty() ? f.verdict : "the check after the run failed (see above)";
+    out.replay = (f.found_by == search_kind::bounded ? "bounded" + std::to_string(f.context_bound) : std::string("random")) +
+                 ":" + f.replay_state;
+    out.replay_command = replay_command;
 
-    out += "\n  the interleaving (time runs down; @N is a line of";
-    for (const auto& file : files) out += " " + file;
-    out += "):\n";
-    std::vector<std::string> headings;
-    for (std::size_t t = 0; t < threads; ++t) headings.push_back(name_of(static_cast<int>(t)));
-    std::vector<cj::detail::table_row> cells;
-    for (const auto& r : rows) cells.push_back({static_cast<std::size_t>(r.thread), r.text});
-    out += cj::detail::column_table(headings, cells);
-    out += "  then: " + (f.message.empty() ? f.verdict : "the check after the run failed (see above)") + "\n";
-    out += "\n  replay exactly this schedule:\n    " + replay_command + "\n";
+    // The student's line: where a waiter's lock was taken, else the last line of the schedule.
+    for (const auto& w : out.waits) {
+        if (w.held_at.known()) {
+            out.location = w.held_at;
+            break;
+        }
+        if (w.at.known()) {
+            out.location = w.at;
+            break;
+        }
+    }
+    if (!out.location.known()) {
+        for (auto it = out.steps.rbegin(); it != out.steps.rend(); ++it)
+            if (it->at.known()) {
+                out.location = it->at;
+                break;
+            }
+    }
+
+    // What kind of bug the schedule shows.
+    using cj::verdict::bug;
+    const bool linearizability = f.message.find("no one-at-a-time order") != std::string::npos;
+    if (spurious) {
+        out.bug_class = bug::if_instead_of_while;
+    } else if (f.verdict.rfind("DESTROYING OWNED MUTEX", 0) == 0 || f.verdict.rfind("RECURSION ON NON-RECURSIVE", 0) == 0) {
+        out.bug_class = bug::lock_never_released;
+    } else if (f.verdict.rfind("DEADLOCK", 0) == 0) {
+        bool waiter_on_condvar = false;
+        for (const auto& w : out.waits) waiter_on_condvar = waiter_on_condvar || w.action == "wait";
+        if (closed && waiter_on_condvar) out.bug_class = bug::close_leaves_waiter;
+        else if (condvar_wait || lonely_notify) out.bug_class = bug::lost_wake_up;
+        else if (blocks_on_mutex && on_semaphore) out.bug_class = bug::lock_held_while_waiting;
+        else out.bug_class = bug::deadlock;
+    } else if (linearizability) {
+        // A call that takes the lock twice before it returns looked, let go, and acted.
+        std::map<std::size_t, int> locks_in_call;
+        std::map<std::size_t, cj::verdict::place> first_lock;
+        bool split = false;
+        for (const auto& s : out.steps) {
+            if (s.text.find(" begins") != std::string::npos) locks_in_call[s.thread] = 0;
+            if (s.text.rfind("lock mutex", 0) == 0 && ++locks_in_call[s.thread] == 1) first_lock[s.thread] = s.at;
+            if (s.text.rfind("lock mutex", 0) == 0 && locks_in_call[s.thread] == 2 && !split) {
+                split = true;
+                if (first_lock[s.thread].known()) out.location = first_lock[s.thread];
+            }
+        }
+        out.bug_class = split ? bug::check_then_act : bug::wrong_result;
+    }
+    out.report = cj::verdict::render_model(scenario, out);
     return out;
+}
+
+inline std::string result::report() const {
+    if (!failed) return "model check \"" + scenario + "\" passed\n" + summary();
+    return to_finding().report;
 }
 
 }  // namespace cj::model
