@@ -8,12 +8,16 @@
 # Each check runs through the runner (checks/tools/run_check.cpp), which judges it on
 # its verdict records. A check "catches" the variant when the runner's verdict is not
 # "passed"; with BUG given, a record's finding of the expected check must name that bug
-# class (the vocabulary of checks/include/cookiejar/verdict.hpp). Prints what caught
-# it, and the first finding's words.
+# class (the vocabulary of checks/include/cookiejar/verdict.hpp); with OUTCOMES given
+# (a ","-list: ended_early, failed, ...), each expected check's verdict must be one of
+# them (an adversarial file that ends the process must be judged "ended early", not
+# merely "not passed"). Prints what caught it, and the first finding's words.
 cmake_minimum_required(VERSION 3.25)
 
 string(REPLACE "," ";" checks "${CHECKS}")
 string(REPLACE "," ";" expected "${EXPECTED}")
+string(REPLACE "," ";" outcomes "${OUTCOMES}")
+set(wrong_outcome "")
 set(caught "")
 set(named_bug "")
 set(summary "")
@@ -38,6 +42,9 @@ foreach(entry IN LISTS checks)
     continue()
   endif()
   list(APPEND caught ${analysis})
+  if(outcomes AND analysis IN_LIST expected AND NOT outcome IN_LIST outcomes)
+    string(APPEND wrong_outcome " ${analysis} (${outcome})")
+  endif()
   # The bug classes its records name, and the first finding's words.
   set(classes "")
   set(why "")
@@ -89,6 +96,10 @@ if(missed)
   message("${NAME}: expected to be caught by ${expected_text}\n${summary}")
   message(FATAL_ERROR "${NAME} SURVIVED ${missed_text}: the manifest says that check catches it. "
                       "Either the check lost its power or the manifest is wrong.")
+endif()
+if(wrong_outcome)
+  message("${NAME}: expected to be caught by ${expected_text} with a verdict among ${OUTCOMES}\n${summary}")
+  message(FATAL_ERROR "${NAME} was caught with another verdict:${wrong_outcome}")
 endif()
 if(BUG AND NOT named_bug)
   message("${NAME}: expected to be caught by ${expected_text} as ${BUG}\n${summary}")

@@ -140,9 +140,23 @@ inline void write_place(cj::verdict::json_writer& w, const char* key, const char
 // Writes bug_class, location (the first blocked thread's line) and waits into the
 // finding object `w` is in.
 inline void write_hang(cj::verdict::json_writer& w) noexcept {
-    w.field("bug_class", cj::verdict::key_of(classify_hang()));
+    const auto kind_of_hang = classify_hang();
+    w.field("bug_class", cj::verdict::key_of(kind_of_hang));
     const int n = slot_count();
     bool located = false;
+    // A lock never released: the line that took it. Otherwise: where the first thread waits.
+    for (int i = 0; i < n && !located && kind_of_hang == cj::verdict::bug::lock_never_released; ++i) {
+        const thread_slot& t = slot(i);
+        const waitable* on = t.on.load(std::memory_order_relaxed);
+        if (t.finished.load(std::memory_order_relaxed) || t.waiting.load(std::memory_order_relaxed) != wait_kind::lock ||
+            on == nullptr)
+            continue;
+        const int owner = on->owner.load(std::memory_order_relaxed);
+        if (owner < 0 || !slot(owner).finished.load(std::memory_order_relaxed)) continue;
+        detail::write_place(w, "location", on->owner_file.load(std::memory_order_relaxed),
+                            on->owner_line.load(std::memory_order_relaxed));
+        located = true;
+    }
     for (int i = 0; i < n && !located; ++i) {
         const thread_slot& t = slot(i);
         if (t.finished.load(std::memory_order_relaxed) || t.waiting.load(std::memory_order_relaxed) == wait_kind::none)
