@@ -17,6 +17,8 @@
 
 #include <array>
 #include <exception>
+#include <map>
+#include <string>
 #include <utility>
 
 namespace {
@@ -42,6 +44,74 @@ struct jar_scenario : rl::test_suite<Derived, Threads> {
                                "no one-at-a-time order of these calls gives these results "
                                "(a jar of capacity %zu that waits when full or empty):%s",
                                Capacity, text);
+        }
+    }
+
+    // Which semaphore did what, from the failing schedule: consumers acquire "filled",
+    // producers acquire "free". Names the bug class the counts show:
+    //   a consumer releases what consumers acquire (or a producer what producers
+    //   acquire)                                     wrong_semaphore_released
+    //   more acquires of "filled" than releases, or of "free" than capacity + releases,
+    //   at some step                                 wrong_initial_count
+    //   a producer releases "filled" before it locks the mutex to write the slot
+    //                                                release_before_write
+    static void classify(cj::verdict::finding& f) {
+        using cj::verdict::bug;
+        const auto is = [&](const cj::verdict::step& s, const char* who) {
+            return f.threads[s.thread].rfind(who, 0) == 0;
+        };
+        const auto object_of = [](const std::string& text, const char* verb) -> std::string {
+            const std::string prefix = std::string(verb) + " ";
+            return text.rfind(prefix, 0) == 0 ? text.substr(prefix.size()) : std::string{};
+        };
+        std::string filled, free;  // "sem #1", "sem #2"
+        for (const auto& s : f.steps) {
+            const auto got = object_of(s.text, "acquire");
+            if (got.empty()) continue;
+            if (is(s, "consumer") && filled.empty()) filled = got;
+            if (is(s, "producer") && free.empty()) free = got;
+        }
+        long long filled_count = 0, free_count = static_cast<long long>(Capacity);
+        bool wrong_release = false, over_drawn = false, early_release = false;
+        cj::verdict::place wrong_at, drawn_at, early_at;
+        std::map<std::size_t, bool> locked_in_put;  // producer column -> has locked in this put()
+        for (const auto& s : f.steps) {
+            if (s.text.rfind("put(", 0) == 0 && s.text.find(" begins") != std::string::npos) locked_in_put[s.thread] = false;
+            if (s.text.rfind("lock mutex", 0) == 0) locked_in_put[s.thread] = true;
+            const auto released = object_of(s.text, "release");
+            const auto acquired = object_of(s.text, "acquire");
+            if (!released.empty()) {
+                if ((is(s, "consumer") && released == filled) || (is(s, "producer") && released == free)) {
+                    if (!wrong_release) wrong_at = s.at;
+                    wrong_release = true;
+                }
+                if (is(s, "producer") && released == filled && !locked_in_put[s.thread] && !early_release) {
+                    early_release = true;
+                    early_at = s.at;
+                }
+                if (released == filled) ++filled_count;
+                if (released == free) ++free_count;
+            }
+            if (!acquired.empty()) {
+                if (acquired == filled && --filled_count < 0 && !over_drawn) {
+                    over_drawn = true;
+                    drawn_at = s.at;
+                }
+                if (acquired == free && --free_count < 0 && !over_drawn) {
+                    over_drawn = true;
+                    drawn_at = s.at;
+                }
+            }
+        }
+        if (wrong_release) {
+            f.bug_class = bug::wrong_semaphore_released;
+            f.location = wrong_at;
+        } else if (over_drawn) {
+            f.bug_class = bug::wrong_initial_count;
+            f.location = drawn_at;
+        } else if (early_release) {
+            f.bug_class = bug::release_before_write;
+            f.location = early_at;
         }
     }
 

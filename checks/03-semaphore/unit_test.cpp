@@ -141,7 +141,7 @@ TEST_CASE("capacity() is the number the jar was made with, and never changes", "
     REQUIRE(jar.capacity() == capacity);
 }
 
-TEST_CASE("cookies come out in the order they went in", "[unit]") {
+TEST_CASE("cookies come out in the order they went in", "[unit][bug:reordered_items]") {
     bounded_buffer<int> jar(5);
     int third = 3;
     const int fifth = 5;
@@ -181,7 +181,7 @@ TEST_CASE("a move-only cookie goes in and comes out", "[unit]") {
     CHECK(*got == 42);
 }
 
-TEST_CASE("a jar takes exactly capacity() cookies without waiting, and gives them back in order", "[unit]") {
+TEST_CASE("a jar takes exactly capacity() cookies without waiting, and gives them back in order", "[unit][bug:wrong_initial_count]") {
     const std::size_t capacity = GENERATE(values<std::size_t>({1, 2, 3, 64}));
     const int n = static_cast<int>(capacity);
     bounded_buffer<int> jar(capacity);
@@ -198,7 +198,7 @@ TEST_CASE("a jar takes exactly capacity() cookies without waiting, and gives the
     }
 }
 
-TEST_CASE("the jar wraps around its end, lap after lap", "[unit]") {
+TEST_CASE("the jar wraps around its end, lap after lap", "[unit][bug:wrap_around]") {
     const std::size_t capacity = GENERATE(values<std::size_t>({1, 2, 3, 64}));
     const int n = static_cast<int>(capacity);
     const int half = (n + 1) / 2;
@@ -222,7 +222,7 @@ TEST_CASE("the jar wraps around its end, lap after lap", "[unit]") {
     }
 }
 
-TEST_CASE("put on a full jar waits until a get makes room", "[unit]") {
+TEST_CASE("put on a full jar waits until a get makes room", "[unit][bug:wrong_initial_count]") {
     const std::size_t capacity = GENERATE(values<std::size_t>({1, 2, 3}));
     const int n = static_cast<int>(capacity);
     bounded_buffer<int> jar(capacity);
@@ -247,7 +247,7 @@ TEST_CASE("put on a full jar waits until a get makes room", "[unit]") {
     REQUIRE(jar.get() == 1000);
 }
 
-TEST_CASE("get on a new jar waits until a put brings a cookie", "[unit]") {
+TEST_CASE("get on a new jar waits until a put brings a cookie", "[unit][bug:wrong_initial_count]") {
     bounded_buffer<int> jar(GENERATE(values<std::size_t>({1, 3})));
     call_on_another_thread<int> consumer("the check's consumer thread", [&] { return jar.get(); });
     if (consumer.returned_within(a_while)) {
@@ -262,7 +262,7 @@ TEST_CASE("get on a new jar waits until a put brings a cookie", "[unit]") {
     REQUIRE(consumer.result() == 7);
 }
 
-TEST_CASE("get on a jar emptied again waits until the next put", "[unit]") {
+TEST_CASE("get on a jar emptied again waits until the next put", "[unit][bug:wrong_semaphore_released]") {
     bounded_buffer<int> jar(GENERATE(values<std::size_t>({1, 3})));
     jar.put(1);
     REQUIRE(jar.get() == 1);

@@ -12,7 +12,9 @@
 // failure with an explanation, never a silent CI timeout.
 //   limits: [unit] 10 s, [model] 120 s, anything else 300 s; CJ_TEST_SECONDS overrides.
 #ifdef COOKIEJAR_CATCH2_V3
+#include <catch2/catch_assertion_result.hpp>
 #include <catch2/catch_session.hpp>
+#include <catch2/interfaces/catch_interfaces_reporter.hpp>
 #include <catch2/catch_test_case_info.hpp>
 #include <catch2/reporters/catch_reporter_event_listener.hpp>
 #include <catch2/reporters/catch_reporter_registrars.hpp>
@@ -146,12 +148,12 @@ cj::verdict::finding finding_of(const Catch::AssertionStats& stats) {
                  : source::assertion;
     if (type == Catch::ResultWas::FatalErrorCondition) f.bug_class = cj::verdict::bug::crash;
     f.check_location = place_of(r.getSourceInfo());
-    if (r.hasExpression()) f.expression = r.getExpressionInMacro();
-    if (r.hasExpandedExpression() && r.getExpandedExpression() != r.getExpression())
-        f.expansion = r.getExpandedExpression();
-    for (const auto& info : stats.infoMessages)
-        if (!info.message.empty() && info.message != r.getMessage()) f.messages.push_back(info.message);
+    if (r.hasExpression()) f.expression = std::string(r.getExpressionInMacro());
+    if (r.hasExpandedExpression() && std::string(r.getExpandedExpression()) != std::string(r.getExpression()))
+        f.expansion = std::string(r.getExpandedExpression());
     const std::string said = r.hasMessage() ? std::string(r.getMessage()) : std::string{};
+    for (const auto& info : stats.infoMessages)
+        if (!info.message.empty() && info.message != said) f.messages.push_back(info.message);
     if (!said.empty()) f.messages.push_back(said);
     if (type == Catch::ResultWas::ThrewException)
         f.promise = (f.expression.empty() ? std::string("the check") : f.expression) + " threw an exception: " + said;

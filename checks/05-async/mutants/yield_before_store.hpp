@@ -78,11 +78,13 @@ private:
     }
 
     // Hands the longest-waiting coroutine of `waiters` back to the loop, if there is one.
-    static void wake_first(std::deque<std::coroutine_handle<>>& waiters) {
+    // `from` is the caller's line (in put() or get()): reports show the wake-up there.
+    static void wake_first(std::deque<std::coroutine_handle<>>& waiters,
+                           cj::source_location from = cj::source_location::current()) {
         if (waiters.empty()) return;
         const std::coroutine_handle<> next = waiters.front();
         waiters.pop_front();
-        cj::call_soon(next);  // FIX(4): the loop resumes it later, once this call has returned
+        cj::call_soon(next, from);  // FIX(4): the loop resumes it later, once this call has returned
     }
 
     // The slot the next put fills.

@@ -19,6 +19,10 @@
 //       void after();             // destroy it, then judge with cj::model::require(...)
 //   };
 //
+// A scenario may also define `static void classify(cj::verdict::finding&)`: it sees the
+// failing schedule's steps and may name the bug class (and the student's line) more
+// exactly than the generic rules of to_finding() can.
+//
 // Rules the scenarios follow (each one a Relacy pitfall, see docs/how-the-checks-work.md):
 // create and destroy the object under test inside before()/after(); never call
 // Catch2 from simulated threads; judge after the run with require().
@@ -290,7 +294,10 @@ result check(const std::string& test_name, const budget& b = {}) {
         r.replay_command = "CJ_MODEL_REPLAY=" + cj::detail::shell_quote(search + ":" + f.replay_state) + " " +
                            cj::detail::shell_quote(cj::detail::self_executable()) + " " + cj::detail::shell_quote(cj::detail::catch_spec(test_name));
         // The running test case's record carries it, if the check's assertion on it fails.
-        cj::verdict::report(r.to_finding());
+        // A scenario that knows its object may name the bug class more exactly.
+        auto f = r.to_finding();
+        if constexpr (requires(cj::verdict::finding& fi) { Scenario::classify(fi); }) Scenario::classify(f);
+        cj::verdict::report(std::move(f));
     }
     return r;
 }
