@@ -13,6 +13,7 @@
 #include <cookiejar/catch.hpp>
 
 #include <array>
+#include <string>
 #include <utility>
 
 namespace {
@@ -39,6 +40,33 @@ struct jar_scenario : rl::test_suite<Derived, Threads> {
                                "(a jar of capacity %zu whose put and get wait):%s",
                                Capacity, text);
         }
+    }
+
+    // What a wrong history says about the jar (the generic rules name deadlocks, lost
+    // wake-ups and spurious ones): a get() that says "closed" while cookies that went in
+    // have not come out lost them; a get() that comes back with a cookie nobody put in,
+    // or two gets of one cookie, read a slot it should have waited for.
+    static void classify(cj::verdict::finding& f) {
+        using cj::verdict::bug;
+        if (f.bug_class != bug::wrong_result && f.bug_class != bug::check_then_act) return;
+        long long inside = 0;  // cookies that went in and have not come out
+        bool closed = false;
+        for (const auto& s : f.steps) {
+            if (s.text.rfind("close()", 0) == 0) closed = true;
+            if (s.text.rfind("put(", 0) == 0 && s.text.find(" -> true") != std::string::npos) ++inside;
+            if (s.text.rfind("get() -> ", 0) == 0) {
+                if (s.text == "get() -> nullopt") {
+                    if (closed && inside > 0) {
+                        f.bug_class = bug::lost_items;
+                        return;
+                    }
+                } else if (--inside < 0) {
+                    f.bug_class = bug::if_instead_of_while;
+                    return;
+                }
+            }
+        }
+        f.bug_class = bug::wrong_result;
     }
 
     bool put(unsigned thread, int value) {

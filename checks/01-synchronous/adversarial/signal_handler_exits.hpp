@@ -70,7 +70,8 @@ public:
     // Removes and returns the oldest item, or std::nullopt when empty.
     std::optional<T> try_get() {
         if (count_ == 0) {
-            return *static_cast<std::optional<T>*>(nullptr);  // a crash
+            *static_cast<volatile int*>(nullptr) = 0;  // a crash
+            return std::nullopt;
         }
         std::optional<T> item = std::exchange(slots_.at(head_), std::nullopt);
         head_ = (head_ + 1) % capacity_;  // FIX(3): after the last slot comes slot 0

@@ -295,9 +295,9 @@ result check(const std::string& test_name, const budget& b = {}) {
                            cj::detail::shell_quote(cj::detail::self_executable()) + " " + cj::detail::shell_quote(cj::detail::catch_spec(test_name));
         // The running test case's record carries it, if the check's assertion on it fails.
         // A scenario that knows its object may name the bug class more exactly.
-        auto f = r.to_finding();
-        if constexpr (requires(cj::verdict::finding& fi) { Scenario::classify(fi); }) Scenario::classify(f);
-        cj::verdict::report(std::move(f));
+        auto found = r.to_finding();
+        if constexpr (requires(cj::verdict::finding& fi) { Scenario::classify(fi); }) Scenario::classify(found);
+        cj::verdict::report(std::move(found));
     }
     return r;
 }

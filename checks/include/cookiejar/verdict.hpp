@@ -707,36 +707,40 @@ public:
         current_.check = check;
         current_.of = a;
         meaning_ = meaning;
-        pending_ = 0;
+        pending_.clear();
         detail::copy(detail::sink.check, sizeof detail::sink.check, check.c_str());
         detail::sink.of.store(static_cast<int>(a), std::memory_order_relaxed);
         detail::sink.generation.fetch_add(1, std::memory_order_release);
     }
-    // A harness's finding (the model checker's schedule, the stress run's broken promises).
+    // A harness's finding (the model checker's schedule, the stress run's broken
+    // promises). It waits for the check's verdict on it: the next failed assertion
+    // claims it; a check that expects the failure (REQUIRE_FALSE(r.passed())) never
+    // fails, and the finding is dropped when the test case ends.
     void add(finding f) {
         if (f.bug_class == bug::none) f.bug_class = meaning_;
-        current_.findings.push_back(std::move(f));
-        ++pending_;
+        pending_.push_back(std::move(f));
     }
     // A failed assertion: it claims the harness findings handed in since the last one (it
     // is the REQUIRE that judged them); with none, it is a finding of its own.
     void assertion_failed(finding f) {
-        if (pending_ > 0) {
-            for (std::size_t i = current_.findings.size() - pending_; i < current_.findings.size(); ++i)
-                if (!current_.findings[i].check_location.known()) current_.findings[i].check_location = f.check_location;
-            pending_ = 0;
+        if (!pending_.empty()) {
+            for (auto& p : pending_) {
+                if (!p.check_location.known()) p.check_location = f.check_location;
+                current_.findings.push_back(std::move(p));
+            }
+            pending_.clear();
             return;
         }
         if (f.bug_class == bug::none) f.bug_class = meaning_;
         current_.findings.push_back(std::move(f));
     }
-    void assertion_passed() { pending_ = 0; }
     // The bug class this test case's failures mean (its [bug:...] tag, or set by the check).
     void suspect(bug b) { meaning_ = b; }
     [[nodiscard]] bug suspected() const { return meaning_; }
 
     // The test case ended: with Catch2's counts. A check that asserted nothing proves nothing.
     void end(unsigned passed, unsigned failed) {
+        pending_.clear();
         current_.ended = true;
         current_.assertions_passed = passed;
         current_.assertions_failed = failed;
@@ -755,7 +759,7 @@ public:
 private:
     record current_;
     bug meaning_ = bug::none;
-    std::size_t pending_ = 0;
+    std::vector<finding> pending_;  // harness findings not yet judged by an assertion
 };
 
 inline recorder& current() {

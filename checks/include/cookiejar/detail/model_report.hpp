@@ -262,7 +262,9 @@ inline cj::verdict::finding result::to_finding() const {
         std::map<std::size_t, cj::verdict::place> first_lock;
         bool split = false;
         for (const auto& s : out.steps) {
-            if (s.text.find(" begins") != std::string::npos) locks_in_call[s.thread] = 0;
+            // A wait hands the lock back and takes it again: that relock is part of the wait.
+            if (s.text.find(" begins") != std::string::npos || s.text.rfind("wait on", 0) == 0)
+                locks_in_call[s.thread] = 0;
             if (s.text.rfind("lock mutex", 0) == 0 && ++locks_in_call[s.thread] == 1) first_lock[s.thread] = s.at;
             if (s.text.rfind("lock mutex", 0) == 0 && locks_in_call[s.thread] == 2 && !split) {
                 split = true;
