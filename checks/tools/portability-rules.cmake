@@ -1,9 +1,10 @@
 # The repository's portability rules, as tests (checks/CMakeLists.txt registers them):
 #
 #   cmake -DREPO=<checkout> -DRULE=apt_line -P portability-rules.cmake
-#     Every `apt-get install` that the README, docs/getting-started.md, the GitHub
-#     workflows and .devcontainer/devcontainer.json spell out names exactly the packages
-#     of checks/tools/apt-packages.txt, in its order; the scripts that install (.ci/run,
+#     The README, docs/getting-started.md, the GitHub workflows and
+#     .devcontainer/devcontainer.json each spell out `apt-get install` with exactly the
+#     packages of checks/tools/apt-packages.txt, in its order, and no other `apt-get
+#     install` there names any of them; the scripts that install (.ci/run,
 #     checks/tools/debian13.sh, the Gradescope setup.sh) read that file. The dev
 #     container's file must parse as JSON (full-line // comments allowed, as VS Code does).
 #
@@ -36,6 +37,7 @@ if(RULE STREQUAL "apt_line")
   file(STRINGS "${REPO}/checks/tools/apt-packages.txt" lines REGEX "^[^#]")
   list(JOIN lines " " expected)
   string(STRIP "${expected}" expected)
+  string(REGEX REPLACE " +" ";" expected_list "${expected}")
   if(expected STREQUAL "")
     message(FATAL_ERROR "checks/tools/apt-packages.txt names no package")
   endif()
@@ -50,16 +52,27 @@ if(RULE STREQUAL "apt_line")
     file(READ "${REPO}/${f}" text)
     string(REPLACE "\\\n" " " text "${text}")  # shell line continuations
     string(REGEX MATCHALL "apt-get install[^\n]*" commands "${text}")
-    if(NOT commands)
-      string(APPEND problems "  ${f} has no `apt-get install` line\n")
-    endif()
+    # At least one command is the line; any other one installs none of its packages
+    # (ca-certificates, say), so no second, drifting copy of the line can hide here.
+    set(found FALSE)
     foreach(c IN LISTS commands)
       string(REGEX REPLACE "^apt-get install" "" c "${c}")
       packages_of("${c}" got)
-      if(NOT got STREQUAL expected)
-        string(APPEND problems "  ${f}: apt-get install ${got}\n")
+      if(got STREQUAL expected)
+        set(found TRUE)
+        continue()
       endif()
+      string(REPLACE " " ";" got_list "${got}")
+      foreach(p IN LISTS got_list)
+        if(p IN_LIST expected_list)
+          string(APPEND problems "  ${f}: apt-get install ${got}\n")
+          break()
+        endif()
+      endforeach()
     endforeach()
+    if(NOT found)
+      string(APPEND problems "  ${f} has no `apt-get install ${expected}`\n")
+    endif()
   endforeach()
 
   # The dev container's file parses, and its install command is the README's line.

@@ -52,7 +52,7 @@ int major_version(const std::string& text) {
 }
 
 verdict check_compiler() {
-  const auto r = run_process({"clang++", "--version"}, {.timeout_seconds = 20, .environment = {}});
+  const auto r = run_process({"clang++", "--version"}, {.timeout_seconds = 20});
   if (r.exit_code != 0) return {false, "clang++ not found", "clang"};
   const int v = major_version(r.output);
   const auto first = r.output.substr(0, r.output.find('\n'));
@@ -74,7 +74,7 @@ verdict check_tsan(const fs::path& scratch) {
                            "}\n";
   const auto built = run_process({"clang++", "-std=c++20", "-fsanitize=thread", "-g", "-O1", source.string(), "-o",
                                   program.string()},
-                                 {.timeout_seconds = 120, .environment = {}});
+                                 {.timeout_seconds = 120});
   if (built.exit_code != 0)
     return {false, "clang++ cannot build with -fsanitize=thread (the runtime is missing)", "libclang-rt-dev"};
   const auto ran = run_process({program.string()}, {.timeout_seconds = 60, .environment = {"TSAN_OPTIONS=exitcode=66"}});
@@ -90,7 +90,7 @@ bool any_exists(std::initializer_list<const char*> paths) {
 }
 
 verdict check_cmake() {
-  const auto r = run_process({"cmake", "--version"}, {.timeout_seconds = 20, .environment = {}});
+  const auto r = run_process({"cmake", "--version"}, {.timeout_seconds = 20});
   if (r.exit_code != 0) return {false, "cmake not found", "cmake"};
   const auto first = r.output.substr(0, r.output.find('\n'));
   if (major_version(r.output) < 325) return {false, first + " (need 3.25 or newer for workflow presets)", "cmake"};
