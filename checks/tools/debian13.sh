@@ -11,6 +11,9 @@
 #              inside the checkout
 #   --fresh    delete the root and make it anew first (.ci/run does, so a package installed
 #              by hand in an old root cannot hide a missing one)
+#   --incremental
+#              keep the previous run's copy, build folders and all, and copy into it only
+#              the files that changed since (for a maintainer's edit-build-test loop)
 #   --without-dev-packages
 #              run COMMAND without network, in a throwaway overlay of the root from which
 #              catch2 and relacy-dev are removed; Debian's source packages of both are
@@ -25,6 +28,7 @@
 # (ThreadSanitizer reads /proc/self/maps; the checks use /dev/null and /dev/urandom)
 # and unmounts them however the run ends.
 #
+# A copy made anew holds no build folder, so COMMAND starts from a clean slate.
 # Needs root and debootstrap (`apt-get install debootstrap`). Exits with COMMAND's code.
 set -euo pipefail
 
@@ -37,6 +41,7 @@ die() {
 root="${COOKIEJAR_DEBIAN13_ROOT:-${TMPDIR:-/tmp}/cookiejar-debian13}"
 fresh=0
 without_dev=0
+incremental=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --root)
@@ -46,6 +51,7 @@ while [ $# -gt 0 ]; do
       ;;
     --fresh) fresh=1; shift ;;
     --without-dev-packages) without_dev=1; shift ;;
+    --incremental) incremental=1; shift ;;
     -h | --help) usage; exit 0 ;;
     --) shift; break ;;
     -*) die "unknown option '$1' (see --help)" ;;
@@ -78,8 +84,24 @@ fi
 # ---- mounts, always undone -------------------------------------------------------------
 mounted=()
 overlay=""
+stop_processes_in_root() {  # what this run started in the root, if it is still there
+  local signal="$1" p r found=1
+  for p in /proc/[0-9]*; do
+    r="$(readlink "$p/root" 2>/dev/null)" || continue
+    case "$r" in
+      "$root" | "$root"/* | "$root.overlay/merged" | "$root.overlay/merged"/*)
+        kill "-$signal" "${p#/proc/}" 2>/dev/null && found=0 ;;
+    esac
+  done
+  return $found
+}
 cleanup() {
   local i
+  # A run stopped by a signal may leave its command running in the root: end it first.
+  if stop_processes_in_root TERM; then
+    sleep 2
+    stop_processes_in_root KILL || true
+  fi
   for ((i = ${#mounted[@]} - 1; i >= 0; i--)); do
     umount "${mounted[i]}" 2>/dev/null || umount -l "${mounted[i]}" || true
   done
@@ -210,15 +232,32 @@ if [ "$without_dev" = 1 ]; then
 fi
 
 copy="$target/root/cookiejar"
-rm -rf --one-file-system "$copy"
-mkdir -p "$copy"
-(cd "$repo" && git ls-files -z --cached --others --exclude-standard --deduplicate |
-  tar --null --no-recursion --ignore-failed-read -T - -cf -) | tar -xf - -C "$copy"
+if [ "$incremental" = 1 ] && [ -d "$copy" ]; then
+  # Only what changed is copied (with a new time stamp), so only what depends on it rebuilds.
+  changed=0
+  while IFS= read -r -d '' f; do
+    [ -f "$repo/$f" ] || continue
+    if ! cmp -s "$repo/$f" "$copy/$f"; then
+      mkdir -p "$(dirname "$copy/$f")"
+      cp "$repo/$f" "$copy/$f"
+      changed=$((changed + 1))
+    fi
+  done < <(cd "$repo" && git ls-files -z --cached --others --exclude-standard --deduplicate)
+  echo "debian13.sh: $changed changed files copied into the previous run's copy"
+else
+  rm -rf --one-file-system "$copy"
+  mkdir -p "$copy"
+  (cd "$repo" && git ls-files -z --cached --others --exclude-standard --deduplicate |
+    tar --null --no-recursion --ignore-failed-read -T - -cf -) | tar -xf - -C "$copy"
+fi
 
 echo "debian13.sh: on Debian 13 ($(in_root "$target" yes sh -c '. /etc/os-release && echo "$PRETTY_NAME"')): $*"
 status=0
 net=yes
 [ "$without_dev" = 0 ] || net=no
-in_root "$target" "$net" /bin/bash -c 'cd /root/cookiejar && exec "$@"' debian13 "$@" || status=$?
+# In the background, so that a signal to this script is handled at once (bash runs a trap
+# only after a foreground command ends); stdin stays the terminal's.
+in_root "$target" "$net" /bin/bash -c 'cd /root/cookiejar && exec "$@"' debian13 "$@" <&0 &
+wait $! || status=$?
 echo "debian13.sh: exit code $status"
 exit "$status"
