@@ -2,7 +2,8 @@
 # Run a command on Debian 13 ("trixie": clang 19, g++ 14, Catch2 3.7, CMake 3.31), in a
 # root made with Debian's own debootstrap, on a clean copy of this checkout.
 #
-#   checks/tools/debian13.sh [--root DIR] [--fresh] [--without-dev-packages] [--] [COMMAND...]
+#   checks/tools/debian13.sh [--root DIR] [--fresh] [--incremental] [--without-dev-packages]
+#                            [--] [COMMAND...]
 #
 #   COMMAND    runs as root in the copy (/root/cookiejar inside the root);
 #              default: cmake --workflow --preset ci
@@ -24,11 +25,10 @@
 # machine's apt sources (COOKIEJAR_DEBIAN_MIRROR overrides it), then `apt-get install
 # --no-install-recommends` of the line in checks/tools/apt-packages.txt, the README's
 # line, as a student would. Each run copies the checkout's files anew (tracked and
-# untracked ones, not ignored ones: no build folders), mounts /proc and /dev in the root
-# (ThreadSanitizer reads /proc/self/maps; the checks use /dev/null and /dev/urandom)
-# and unmounts them however the run ends.
+# untracked ones, not ignored ones: no build folders; --incremental excepted), mounts
+# /proc and /dev in the root (ThreadSanitizer reads /proc/self/maps; programs need
+# /dev/null) and unmounts them however the run ends.
 #
-# A copy made anew holds no build folder, so COMMAND starts from a clean slate.
 # Needs root and debootstrap (`apt-get install debootstrap`). Exits with COMMAND's code.
 set -euo pipefail
 
@@ -205,7 +205,7 @@ if [ "$without_dev" = 1 ] && [ ! -f "$root/usr/src/cookiejar/.done" ]; then
     apt-get source --download-only -qq -o APT::Sandbox::User=root catch2 relacy 2>&1 | grep -v "^E: Failed to fetch some" || true'
   # Unpacked here: the minimal root has no xz.
   for package in catch2 relacy; do
-    tarball="$(ls "$root/usr/src/cookiejar/download/${package}_"*.orig.tar.* 2>/dev/null | head -n 1)"
+    tarball="$(ls "$root/usr/src/cookiejar/download/${package}_"*.orig.tar.* 2>/dev/null | head -n 1 || true)"
     [ -n "$tarball" ] || die "no source tarball of $package came (apt-get source $package, with a deb-src line)"
     mkdir "$root/usr/src/cookiejar/$package"
     tar -xf "$tarball" -C "$root/usr/src/cookiejar/$package" --strip-components=1
