@@ -97,6 +97,7 @@ stop_processes_in_root() {  # what this run started in the root, if it is still 
 }
 cleanup() {
   local i
+  trap '' HUP INT TERM  # a second signal must not cut the unmounting short
   # A run stopped by a signal may leave its command running in the root: end it first.
   if stop_processes_in_root TERM; then
     sleep 2
@@ -104,6 +105,7 @@ cleanup() {
   fi
   for ((i = ${#mounted[@]} - 1; i >= 0; i--)); do
     umount "${mounted[i]}" 2>/dev/null || umount -l "${mounted[i]}" || true
+    if mountpoint -q "${mounted[i]}"; then echo "debian13.sh: could not unmount ${mounted[i]}" >&2; fi
   done
   mounted=()
   if [ -n "$overlay" ]; then
