@@ -43,8 +43,8 @@ unset(CMAKE_REQUIRED_LINK_OPTIONS)
 # must not stop here: `cookiejar doctor` is what tells that student what to install.
 if(NOT COOKIEJAR_HAVE_TSAN AND NOT COOKIEJAR_LESSONS STREQUAL "none")
   message(FATAL_ERROR "cookiejar: ${CMAKE_CXX_COMPILER} cannot build with -fsanitize=thread. "
-    "The stress checks need ThreadSanitizer's runtime: on Debian 12 `apt-get install libclang-rt-14-dev` "
-    "(Ubuntu 24.04: libclang-rt-dev); with g++ it comes with the compiler (libtsan). "
+    "The stress checks need ThreadSanitizer's runtime: `apt-get install libclang-rt-dev` (Debian 12, "
+    "Debian 13, Ubuntu 24.04); with g++ it comes with the compiler (libtsan). "
     "Then delete the build folder and run the command again.")
 endif()
 add_library(cookiejar_stress INTERFACE)

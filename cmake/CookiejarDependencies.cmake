@@ -3,6 +3,8 @@ include_guard(GLOBAL)
 include(FetchContent)
 
 # ---- Catch2: v3 if installed, else v2 (Debian 12's catch2 package), else v3 from source.
+# The fallback is the version Debian 13 packages: .ci/run builds with it from Debian's
+# source package, offline (FETCHCONTENT_SOURCE_DIR_CATCH2; checks/tools/debian13.sh).
 find_package(Catch2 3 QUIET CONFIG)
 if(Catch2_FOUND)
   set(COOKIEJAR_CATCH2_MAJOR 3)
@@ -11,11 +13,13 @@ else()
   if(Catch2_FOUND)
     set(COOKIEJAR_CATCH2_MAJOR 2)
   else()
-    message(STATUS "cookiejar: Catch2 is not installed; fetching v3.5.4 (or: apt-get install catch2)")
+    message(STATUS "cookiejar: Catch2 is not installed; fetching v3.7.1 (or: apt-get install catch2)")
     FetchContent_Declare(Catch2
       GIT_REPOSITORY https://github.com/catchorg/Catch2.git
-      GIT_TAG        v3.5.4)
+      GIT_TAG        v3.7.1)
     FetchContent_MakeAvailable(Catch2)
+    # The repository presets make warnings errors; that is for this project's code only.
+    set_target_properties(Catch2 Catch2WithMain PROPERTIES COMPILE_WARNING_AS_ERROR OFF)
     list(APPEND CMAKE_MODULE_PATH "${catch2_SOURCE_DIR}/extras")
     set(COOKIEJAR_CATCH2_MAJOR 3)
   endif()
@@ -46,7 +50,8 @@ if(NOT COOKIEJAR_RELACY_INCLUDE_DIR AND NOT COOKIEJAR_LESSONS STREQUAL "none")
   FetchContent_Declare(relacy
     GIT_REPOSITORY https://github.com/dvyukov/relacy.git
     GIT_TAG        acc09bbe65a1837a08912774c7fed178547514e6)
-  FetchContent_Populate(relacy)
+  # Relacy has no CMakeLists.txt: this only downloads it (or takes FETCHCONTENT_SOURCE_DIR_RELACY).
+  FetchContent_MakeAvailable(relacy)
   # The repository's headers sit in relacy/ at its top, like the package's /usr/include/relacy.
   set(COOKIEJAR_RELACY_INCLUDE_DIR "${relacy_SOURCE_DIR}" CACHE PATH "" FORCE)
 endif()
@@ -81,7 +86,7 @@ if(COOKIEJAR_BUILD_TOOL)
   if(cookiejar_missing)
     list(JOIN cookiejar_missing " " cookiejar_missing_text)
     message(FATAL_ERROR "cookiejar: the cookiejar command (COOKIEJAR_BUILD_TOOL) needs libraries that are "
-      "not installed. On Debian 12 / Ubuntu 24.04: sudo apt-get install ${cookiejar_missing_text} "
+      "not installed. On Debian 12, Debian 13 and Ubuntu 24.04: sudo apt-get install ${cookiejar_missing_text} "
       "-- then delete the build folder and run the command again. (Checking a lesson with "
       "`cmake --workflow --preset lesson-NN` does not need them.)")
   endif()

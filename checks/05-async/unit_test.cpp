@@ -30,7 +30,7 @@ void run_alone(cj::task<void> t) {
 
 TEST_CASE("a jar of capacity 0 is refused with a clear error", "[lesson05][unit]") {
     REQUIRE_THROWS_AS(bounded_buffer<int>(0), std::invalid_argument);
-    REQUIRE_THROWS_WITH(bounded_buffer<int>(0), Catch::Matchers::Contains("capacity"));
+    REQUIRE_THROWS_WITH(bounded_buffer<int>(0), cj::testing::contains("capacity"));
 }
 
 TEST_CASE("capacity() is the capacity the jar was made with", "[lesson05][unit]") {

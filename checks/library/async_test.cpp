@@ -200,8 +200,8 @@ TEST_CASE("a loop with only suspended tasks reports a deadlock naming each task 
     } catch (const cj::deadlock_error& e) {
         report = e.what();
     }
-    REQUIRE_THAT(report, Catch::Matchers::Contains("1 task is suspended and nothing can resume it"));
-    REQUIRE_THAT(report, Catch::Matchers::Contains("waiter waits in wait_forever() at checks/library/async_test.cpp:"));
+    REQUIRE_THAT(report, cj::testing::contains("1 task is suspended and nothing can resume it"));
+    REQUIRE_THAT(report, cj::testing::contains("waiter waits in wait_forever() at checks/library/async_test.cpp:"));
 }
 
 TEST_CASE("a task waiting for a future nobody sets is reported with the line that made the future", LIBRARY_TAGS) {
@@ -215,7 +215,7 @@ TEST_CASE("a task waiting for a future nobody sets is reported with the line tha
     } catch (const cj::deadlock_error& e) {
         report = e.what();
     }
-    REQUIRE_THAT(report, Catch::Matchers::Contains("hopeful waits for the future made at checks/library/async_test.cpp:" +
+    REQUIRE_THAT(report, cj::testing::contains("hopeful waits for the future made at checks/library/async_test.cpp:" +
                                                    std::to_string(__LINE__ - 9)));
 }
 
@@ -228,7 +228,7 @@ TEST_CASE("a parked coroutine resumed by hand inside another task's step is repo
         w.front().resume();  // wrong: cj::call_soon(w.front()) hands it to the loop
         co_return;
     }(waiters), "impatient");
-    REQUIRE_THROWS_WITH(loop.run(), Catch::Matchers::Contains("sleeper was resumed inside a step of impatient"));
+    REQUIRE_THROWS_WITH(loop.run(), cj::testing::contains("sleeper was resumed inside a step of impatient"));
 }
 
 TEST_CASE("call_soon on a coroutine that is not parked is refused", LIBRARY_TAGS) {
@@ -240,7 +240,7 @@ TEST_CASE("call_soon on a coroutine that is not parked is refused", LIBRARY_TAGS
         cj::call_soon(w.front());  // twice: the second is a bug
         co_return;
     }(waiters));
-    REQUIRE_THROWS_WITH(loop.run(), Catch::Matchers::Contains("that coroutine is not waiting"));
+    REQUIRE_THROWS_WITH(loop.run(), cj::testing::contains("that coroutine is not waiting"));
 }
 
 TEST_CASE("functions posted from other threads run on the loop while guards are held", LIBRARY_TAGS) {
@@ -274,8 +274,8 @@ TEST_CASE("a bug that FIFO order hides is found, and its order replays it", LIBR
     REQUIRE_FALSE(r.passed());
     REQUIRE(r.failed->what == "c ran first (order cab)");
     REQUIRE(r.failed->order == "2.0");
-    REQUIRE_THAT(r.report(), Catch::Matchers::Contains("| writes c"));
-    REQUIRE_THAT(r.replay_command, Catch::Matchers::StartsWith("CJ_MODEL_REPLAY='order:2.0' "));
+    REQUIRE_THAT(r.report(), cj::testing::contains("| writes c"));
+    REQUIRE_THAT(r.replay_command, cj::testing::starts_with("CJ_MODEL_REPLAY='order:2.0' "));
     ::setenv("CJ_MODEL_REPLAY", "order:2.0", 1);
     const auto again = cj::schedules::explore<c_must_not_run_first>("c first");
     ::setenv("CJ_MODEL_REPLAY", "order:1.0", 1);
@@ -303,6 +303,6 @@ TEST_CASE("the random search is deterministic for a seed", LIBRARY_TAGS) {
 TEST_CASE("a deadlock found by the explorer is reported with the waiting line", LIBRARY_TAGS) {
     const auto r = cj::schedules::explore<forgotten_waiter>("forgotten");
     REQUIRE_FALSE(r.passed());
-    REQUIRE_THAT(r.report(), Catch::Matchers::Contains("waiter waits in wait_forever() at checks/library/async_test.cpp:"));
-    REQUIRE_THAT(r.report(), Catch::Matchers::Contains("| waits in wait_forever() @"));
+    REQUIRE_THAT(r.report(), cj::testing::contains("waiter waits in wait_forever() at checks/library/async_test.cpp:"));
+    REQUIRE_THAT(r.report(), cj::testing::contains("| waits in wait_forever() @"));
 }

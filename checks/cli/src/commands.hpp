@@ -47,4 +47,14 @@ int replay_command(const context& c, const std::string& number, const std::strin
 int watch_command(const context& c, const std::string& number, int max_runs, double poll_seconds);
 int doctor_command(const context& c);
 
+// What `doctor` makes of the run of its racy test program (compiled from `source_name`):
+// ok only when ThreadSanitizer flagged the race AND the report names `source_name`:<line>,
+// which takes llvm-symbolizer. `install` is the package to suggest when not ok.
+struct tsan_probe {
+  bool ok = false;
+  std::string what;
+  std::string install;
+};
+[[nodiscard]] tsan_probe judge_tsan_probe(int exit_code, const std::string& output, const std::string& source_name);
+
 }  // namespace cookiejar

@@ -14,6 +14,29 @@ namespace cookiejar {
 
 namespace fs = std::filesystem;
 
+// The README's apt line (checks/tools/apt-packages.txt, passed in by the build).
+const char* const course_apt_packages = COOKIEJAR_APT_PACKAGES;
+
+tsan_probe judge_tsan_probe(int exit_code, const std::string& output, const std::string& source_name) {
+  if (output.find("unexpected memory mapping") != std::string::npos ||
+      output.find("FATAL: ThreadSanitizer") != std::string::npos)
+    return {false, "the ThreadSanitizer runtime cannot start here (on some kernels: sudo sysctl vm.mmap_rnd_bits=28)",
+            ""};
+  if (exit_code != 66 && output.find("WARNING: ThreadSanitizer: data race") == std::string::npos)
+    return {false, fmt::format("a racy test program was NOT flagged (exit code {})", exit_code), "libclang-rt-dev"};
+  // A report whose frames read `<null> <null>` is no help to a student: ThreadSanitizer
+  // found no llvm-symbolizer to turn addresses into file:line.
+  const std::regex file_and_line(std::regex_replace(source_name, std::regex(R"([.^$|()\[\]{}*+?\\])"), R"(\$&)") +
+                                 R"(:\d+)");
+  if (!std::regex_search(output, file_and_line))
+    return {false,
+            fmt::format("a racy test program was flagged, but the report names no file and line (no {}:N): "
+                        "ThreadSanitizer found no llvm-symbolizer",
+                        source_name),
+            "llvm"};
+  return {true, fmt::format("a racy test program was flagged, at {} and its line", source_name), ""};
+}
+
 namespace {
 
 struct verdict {
@@ -33,7 +56,7 @@ verdict check_compiler() {
   if (r.exit_code != 0) return {false, "clang++ not found", "clang"};
   const int v = major_version(r.output);
   const auto first = r.output.substr(0, r.output.find('\n'));
-  if (v < 1400) return {false, first + " (need 14 or newer)", "clang-14"};
+  if (v < 1400) return {false, first + " (need 14 or newer)", "clang"};
   return {true, first, ""};
 }
 
@@ -53,16 +76,10 @@ verdict check_tsan(const fs::path& scratch) {
                                   program.string()},
                                  {.timeout_seconds = 120});
   if (built.exit_code != 0)
-    return {false, "clang++ cannot build with -fsanitize=thread (the runtime is missing)", "libclang-rt-14-dev"};
+    return {false, "clang++ cannot build with -fsanitize=thread (the runtime is missing)", "libclang-rt-dev"};
   const auto ran = run_process({program.string()}, {.timeout_seconds = 60, .environment = {"TSAN_OPTIONS=exitcode=66"}});
-  if (ran.exit_code == 66 || ran.output.find("WARNING: ThreadSanitizer: data race") != std::string::npos)
-    return {true, "a racy test program was flagged, as it must be", ""};
-  if (ran.output.find("unexpected memory mapping") != std::string::npos ||
-      ran.output.find("FATAL: ThreadSanitizer") != std::string::npos)
-    return {false, "the ThreadSanitizer runtime cannot start here (on some kernels: sudo sysctl vm.mmap_rnd_bits=28)",
-            ""};
-  return {false, fmt::format("a racy test program was NOT flagged (exit code {})", ran.exit_code),
-          "libclang-rt-14-dev"};
+  const auto judged = judge_tsan_probe(ran.exit_code, ran.output, source.filename().string());
+  return {judged.ok, judged.what, judged.install};
 }
 
 bool any_exists(std::initializer_list<const char*> paths) {
@@ -92,7 +109,7 @@ int doctor_command(const context& c) {
   std::vector<item> items;
   items.push_back({"C++ compiler", check_compiler()});
   items.push_back({"ThreadSanitizer", items.back().v.ok ? check_tsan(scratch)
-                                                      : verdict{false, "needs clang++ first", "libclang-rt-14-dev"}});
+                                                      : verdict{false, "needs clang++ first", "libclang-rt-dev"}});
   items.push_back({"CMake", check_cmake()});
   items.push_back({"Ninja", find_program("ninja") ? verdict{true, "found", ""} : verdict{false, "not found", "ninja-build"}});
   items.push_back({"Catch2", any_exists({"/usr/include/catch2/catch.hpp", "/usr/include/catch2/catch_all.hpp",
@@ -123,8 +140,9 @@ int doctor_command(const context& c) {
   if (!packages.empty()) {
     std::string line;
     for (const auto& p : packages) line += " " + p;
-    out << "\nTo install what is missing (Debian 12; on Ubuntu 24.04 use libclang-rt-dev):\n  sudo apt-get install"
-        << line << "\n";
+    out << "\nTo install what is missing (Debian 12, Debian 13, Ubuntu 24.04):\n  sudo apt-get install" << line
+        << "\nEverything the course uses, in one line (the README's):\n  sudo apt-get install " << course_apt_packages
+        << "\n";
   }
   return 1;
 }

@@ -15,9 +15,9 @@ struct process_result {
 };
 
 struct process_options {
-  std::filesystem::path working_directory;          // empty: the current one
+  std::filesystem::path working_directory{};        // empty: the current one
   double timeout_seconds = 0;                       // 0: no limit
-  std::vector<std::string> environment;             // "NAME=value" added to this process's environment
+  std::vector<std::string> environment{};           // "NAME=value" added to this process's environment
   bool pass_through = false;                        // inherit stdout/stderr instead of capturing
   bool pass_stdin = false;                          // inherit stdin (else /dev/null)
 };

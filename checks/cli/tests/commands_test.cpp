@@ -87,6 +87,46 @@ TEST_CASE("list.a lesson whose file is the committed starter is not started", "[
 TEST_CASE("doctor.a ready machine passes every item, ThreadSanitizer by flagging a real race", "[cli]") {
   course k("doctor");
   CHECK(cookiejar::doctor_command(k.c) == 0);
-  CHECK(k.out.str().find("a racy test program was flagged") != std::string::npos);
+  CHECK(k.out.str().find("a racy test program was flagged, at race.cpp and its line") != std::string::npos);
   CHECK(k.out.str().find("MISSING") == std::string::npos);
+}
+
+// The first lines of the racy program's report, as ThreadSanitizer printed them on
+// Debian 13 (clang 19) without and with the llvm package.
+namespace {
+const char* const report_without_symbolizer =
+    "==9884==WARNING: invalid path to external symbolizer!\n"
+    "==9884==WARNING: Failed to use and restart external symbolizer!\n"
+    "==================\n"
+    "WARNING: ThreadSanitizer: data race (pid=9884)\n"
+    "  Write of size 4 at 0x55c07e46bae8 by thread T2:\n"
+    "    #0 <null> <null> (race+0xe9ae1) (BuildId: 5c4f674b777bef35a37b33cc97e79fb0086b355b)\n"
+    "    #1 <null> <null> (libstdc++.so.6+0xe1223) (BuildId: 133b71e0013695cc7832680a74edb51008c4fc4c)\n";
+const char* const report_with_symbolizer =
+    "==================\n"
+    "WARNING: ThreadSanitizer: data race (pid=10069)\n"
+    "  Write of size 4 at 0x55b8fa84aae8 by thread T2:\n"
+    "    #0 main::$_1::operator()() const /root/t/race.cpp:5:53 (race+0xe9ae1) (BuildId: "
+    "5c4f674b777bef35a37b33cc97e79fb0086b355b)\n";
+}  // namespace
+
+TEST_CASE("doctor.a race reported without file and line asks for llvm, which brings llvm-symbolizer", "[cli]") {
+  const auto p = cookiejar::judge_tsan_probe(66, report_without_symbolizer, "race.cpp");
+  CHECK_FALSE(p.ok);
+  CHECK(p.install == "llvm");
+  CHECK(p.what.find("names no file and line") != std::string::npos);
+  CHECK(p.what.find("llvm-symbolizer") != std::string::npos);
+}
+
+TEST_CASE("doctor.a race reported at its file and line passes; a race not reported does not", "[cli]") {
+  CHECK(cookiejar::judge_tsan_probe(66, report_with_symbolizer, "race.cpp").ok);
+  // Another file's line is not the probe's.
+  CHECK_FALSE(cookiejar::judge_tsan_probe(66, report_with_symbolizer, "other.cpp").ok);
+  const auto silent = cookiejar::judge_tsan_probe(0, "", "race.cpp");
+  CHECK_FALSE(silent.ok);
+  CHECK(silent.install == "libclang-rt-dev");
+  const auto no_start = cookiejar::judge_tsan_probe(
+      66, "FATAL: ThreadSanitizer: unexpected memory mapping 0x7f0000000000-0x7f0000001000\n", "race.cpp");
+  CHECK_FALSE(no_start.ok);
+  CHECK(no_start.what.find("vm.mmap_rnd_bits=28") != std::string::npos);
 }

@@ -40,7 +40,7 @@ TEST_CASE("runner.lessons are every lessons/NN-topic folder, in order, whatever 
   CHECK(lessons[2].topic == "async");
   CHECK(lessons[2].checks_dir == root / "checks" / "05-async");
   CHECK(cookiejar::find_lesson(root, "5").folder == "05-async");
-  CHECK_THROWS_WITH(cookiejar::find_lesson(root, "09"), Catch::Contains("the lessons are 01, 02, 05"));
+  CHECK_THROWS_WITH(cookiejar::find_lesson(root, "09"), cj::testing::contains("the lessons are 01, 02, 05"));
   fs::remove_all(root);
 }
 

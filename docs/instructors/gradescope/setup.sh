@@ -16,13 +16,16 @@ lessons="${COOKIEJAR_GRADE_LESSONS:-$(cat "$source_dir/lessons.txt" 2>/dev/null 
 if [ "${COOKIEJAR_SETUP_SKIP_APT:-0}" != 1 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update
-  apt-get install -y --no-install-recommends ca-certificates git python3 python3-pip cmake ninja-build clang g++ \
-    catch2 libcli11-dev nlohmann-json3-dev libfmt-dev
-  # ThreadSanitizer's runtime: its own package on Debian 12 and Ubuntu 24.04; inside
-  # libclang-common-*-dev (installed with clang) on Ubuntu 22.04.
-  apt-get install -y --no-install-recommends libclang-rt-dev || apt-get install -y --no-install-recommends libclang-rt-14-dev || true
-  # Relacy: the package where there is one, else CMake fetches the same commit.
-  apt-get install -y --no-install-recommends relacy-dev || true
+  apt-get install -y --no-install-recommends ca-certificates python3 python3-pip
+  # The README's apt line (checks/tools/apt-packages.txt): Debian 12, Debian 13, Ubuntu 24.04.
+  read -r -a packages <<<"$(grep -v '^#' "$course/checks/tools/apt-packages.txt" | tr '\n' ' ')"
+  if ! apt-get install -y --no-install-recommends "${packages[@]}"; then
+    # Ubuntu 22.04 has no libclang-rt-dev (the runtime comes with clang there) and no
+    # relacy-dev (CMake then fetches the same commit): the rest, one by one.
+    for package in "${packages[@]}"; do
+      apt-get install -y --no-install-recommends "$package" || echo "setup.sh: no $package here"
+    done
+  fi
 fi
 
 # The workflow presets need CMake 3.25; Ubuntu 22.04 ships 3.22.

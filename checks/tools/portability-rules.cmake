@@ -1,0 +1,126 @@
+# The repository's portability rules, as tests (checks/CMakeLists.txt registers them):
+#
+#   cmake -DREPO=<checkout> -DRULE=apt_line -P portability-rules.cmake
+#     The README, docs/getting-started.md, the GitHub workflows and
+#     .devcontainer/devcontainer.json each spell out `apt-get install` with exactly the
+#     packages of checks/tools/apt-packages.txt, in its order, and no other `apt-get
+#     install` there names any of them; the scripts that install (.ci/run,
+#     checks/tools/debian13.sh, the Gradescope setup.sh) read that file. The dev
+#     container's file must parse as JSON (full-line // comments allowed, as VS Code does).
+#
+#   cmake -DREPO=<checkout> -DRULE=catch2_shim -P portability-rules.cmake
+#     No check names Catch2 directly: outside <cookiejar/catch.hpp> and the shared main
+#     (checks/common/catch_main.cpp), no source under checks/ includes a catch2/ header or
+#     says `Catch::`, so every check compiles on Catch2 v2 and v3 alike.
+cmake_minimum_required(VERSION 3.25)
+if(NOT REPO OR NOT RULE)
+  message(FATAL_ERROR "usage: cmake -DREPO=<checkout> -DRULE=apt_line|catch2_shim -P ${CMAKE_CURRENT_LIST_FILE}")
+endif()
+set(problems "")
+
+# The packages of one `apt-get install ...` command: its words up to the end of the
+# command, without options.
+function(packages_of command out)
+  string(REGEX REPLACE "(&&|\\|\\||;|\\||>|\"|'|`|\\)).*" "" command "${command}")
+  string(REGEX REPLACE "[ \t]+" ";" words "${command}")
+  set(packages "")
+  foreach(w IN LISTS words)
+    if(NOT w STREQUAL "" AND NOT w MATCHES "^-")
+      list(APPEND packages "${w}")
+    endif()
+  endforeach()
+  list(JOIN packages " " packages)
+  set(${out} "${packages}" PARENT_SCOPE)
+endfunction()
+
+if(RULE STREQUAL "apt_line")
+  file(STRINGS "${REPO}/checks/tools/apt-packages.txt" lines REGEX "^[^#]")
+  list(JOIN lines " " expected)
+  string(STRIP "${expected}" expected)
+  string(REGEX REPLACE " +" ";" expected_list "${expected}")
+  if(expected STREQUAL "")
+    message(FATAL_ERROR "checks/tools/apt-packages.txt names no package")
+  endif()
+
+  set(spelled_out README.md docs/getting-started.md .github/workflows/ci.yml
+      docs/instructors/github-classroom/classroom.yml .devcontainer/devcontainer.json)
+  foreach(f IN LISTS spelled_out)
+    if(NOT EXISTS "${REPO}/${f}")
+      string(APPEND problems "  ${f} is missing\n")
+      continue()
+    endif()
+    file(READ "${REPO}/${f}" text)
+    string(REPLACE "\\\n" " " text "${text}")  # shell line continuations
+    string(REGEX MATCHALL "apt-get install[^\n]*" commands "${text}")
+    # At least one command is the line; any other one installs none of its packages
+    # (ca-certificates, say), so no second, drifting copy of the line can hide here.
+    set(found FALSE)
+    foreach(c IN LISTS commands)
+      string(REGEX REPLACE "^apt-get install" "" c "${c}")
+      packages_of("${c}" got)
+      if(got STREQUAL expected)
+        set(found TRUE)
+        continue()
+      endif()
+      string(REPLACE " " ";" got_list "${got}")
+      foreach(p IN LISTS got_list)
+        if(p IN_LIST expected_list)
+          string(APPEND problems "  ${f}: apt-get install ${got}\n")
+          break()
+        endif()
+      endforeach()
+    endforeach()
+    if(NOT found)
+      string(APPEND problems "  ${f} has no `apt-get install ${expected}`\n")
+    endif()
+  endforeach()
+
+  # The dev container's file parses, and its install command is the README's line.
+  set(devcontainer "${REPO}/.devcontainer/devcontainer.json")
+  if(EXISTS "${devcontainer}")
+    file(READ "${devcontainer}" json)
+    string(REGEX REPLACE "(^|\n)[ \t]*//[^\n]*" "\\1" json "${json}")
+    string(JSON create ERROR_VARIABLE json_error GET "${json}" onCreateCommand)
+    if(json_error)
+      string(APPEND problems "  .devcontainer/devcontainer.json: ${json_error}\n")
+    elseif(NOT create MATCHES "apt-get install")
+      string(APPEND problems "  .devcontainer/devcontainer.json: onCreateCommand does not install the packages\n")
+    endif()
+  endif()
+
+  foreach(f .ci/run checks/tools/debian13.sh docs/instructors/gradescope/setup.sh)
+    file(READ "${REPO}/${f}" text)
+    string(FIND "${text}" "checks/tools/apt-packages.txt" at)
+    if(at EQUAL -1)
+      string(APPEND problems "  ${f} does not read checks/tools/apt-packages.txt\n")
+    endif()
+  endforeach()
+
+  if(problems)
+    message(FATAL_ERROR "The apt line differs from checks/tools/apt-packages.txt "
+      "(apt-get install ${expected}):\n${problems}")
+  endif()
+  message(STATUS "one apt line everywhere: apt-get install ${expected}")
+
+elseif(RULE STREQUAL "catch2_shim")
+  file(GLOB_RECURSE sources RELATIVE "${REPO}" "${REPO}/checks/*.cpp" "${REPO}/checks/*.hpp")
+  list(REMOVE_ITEM sources checks/include/cookiejar/catch.hpp checks/common/catch_main.cpp)
+  list(LENGTH sources n)
+  if(n LESS 10)
+    message(FATAL_ERROR "only ${n} sources found under ${REPO}/checks: wrong REPO?")
+  endif()
+  foreach(f IN LISTS sources)
+    file(STRINGS "${REPO}/${f}" hits REGEX "(#[ \t]*include[ \t]*[<\"]catch2/|Catch::)")
+    foreach(h IN LISTS hits)
+      string(STRIP "${h}" h)
+      string(APPEND problems "  ${f}: ${h}\n")
+    endforeach()
+  endforeach()
+  if(problems)
+    message(FATAL_ERROR "These checks name Catch2 directly; use <cookiejar/catch.hpp> and "
+      "cj::testing::contains / starts_with, which work on v2 and v3:\n${problems}")
+  endif()
+  message(STATUS "${n} sources under checks/ name Catch2 only through <cookiejar/catch.hpp>")
+else()
+  message(FATAL_ERROR "unknown RULE '${RULE}' (apt_line or catch2_shim)")
+endif()
