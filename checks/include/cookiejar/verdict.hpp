@@ -325,7 +325,10 @@ public:
     void end_array() noexcept { end(']'); }
 
     void field(const char* key, std::string_view value) noexcept {
-        if (!room(key, value.size() + 16)) return;
+        // Room for the kept part at its worst (every byte escaped as \u00XX) and the note
+        // on what was cut.
+        const std::size_t kept = value.size() < max_string ? value.size() : max_string;
+        if (!room(key, kept * 6 + 48)) return;
         separate(key);
         string(value);
     }
