@@ -112,7 +112,8 @@ std::string how_it_ended(const run_verdict& v) {
 
 // The judgement, from what the run left behind (module comment).
 void judge(run_verdict& v, const std::optional<unsigned>& run_record_cases, bool run_record_after_checks,
-           double timeout) {
+           double timeout, const std::string& cut_short) {
+    const std::string in = cut_short.empty() ? std::string{} : " in \"" + cut_short + "\"";
     if (v.timed_out) {
         v.result = outcome::hang;
         char text[200];
@@ -132,10 +133,10 @@ void judge(run_verdict& v, const std::optional<unsigned>& run_record_cases, bool
         if (!r.findings.empty()) v.reason += ": " + r.findings.front().promise;
         return;
     }
-    if (v.records.empty()) {
+    if (v.records.empty() || !cut_short.empty()) {
         v.result = v.signal ? outcome::crashed : outcome::ended_early;
-        v.reason = v.signal ? "the check did not finish: the process crashed (" + how_it_ended(v) + ") before any check ended"
-                            : "the check did not finish: the process ended early (" + how_it_ended(v) + ")";
+        v.reason = v.signal ? "the check did not finish: the process crashed (" + how_it_ended(v) + ")" + in
+                            : "the check did not finish: the process ended early (" + how_it_ended(v) + ")" + in;
         return;
     }
     for (const auto& r : v.records) {
@@ -315,6 +316,7 @@ int main(int argc, char** argv) {
     // The records of this run, in the order written.
     std::optional<unsigned> run_cases;
     bool run_after_checks = false;
+    std::string cut_short;  // a test case that started and has no record of its end
     {
         std::ifstream in(record_path);
         for (std::string line; std::getline(in, line);) {
@@ -323,12 +325,17 @@ int main(int argc, char** argv) {
                 ++v.ignored_records;
                 continue;
             }
+            if (j.value("kind", std::string{}) == "start") {
+                cut_short = j.value("check", std::string{});
+                continue;
+            }
             if (j.value("kind", std::string{}) == "run") {
                 run_cases = j.value("test_cases", 0U);
                 run_after_checks = true;
                 continue;
             }
             if (auto r = cj::verdict::record_from_json(j)) {
+                if (r->check == cut_short) cut_short.clear();
                 v.records.push_back(std::move(*r));
                 run_after_checks = false;  // a check record after the run record: out of order
             } else {
@@ -337,7 +344,7 @@ int main(int argc, char** argv) {
         }
     }
     ::unlink(record_path.c_str());
-    judge(v, run_cases, run_after_checks, timeout);
+    judge(v, run_cases, run_after_checks, timeout, cut_short);
 
     // What the check printed (bounded), then the verdict.
     std::fwrite(output.text().data(), 1, output.text().size(), stdout);

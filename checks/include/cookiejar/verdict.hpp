@@ -542,8 +542,9 @@ inline void take_sink_from_environment() noexcept {
 }
 [[nodiscard]] inline bool recording() noexcept { return detail::sink.fd >= 0; }
 
-// The head every record starts with. kind: "check" (one test case) or "run" (the
-// process's run of test cases ended).
+// The head every record starts with. kind: "start" (a test case began), "check" (it
+// ended, or an ending record at the moment of failure) or "run" (the process's run of
+// test cases ended).
 inline void begin_record(json_writer& w, const char* kind, const char* check, analysis a, outcome o,
                          bool ended) noexcept {
     w.begin_object();
@@ -698,6 +699,16 @@ inline void write_run_record(unsigned test_cases, bool passed) noexcept {
     detail::write_line(w.finish());
 }
 
+// A test case began (kind "start"): if the process ends before its check record, the
+// runner can say which test case it ended in.
+inline void write_start_record(const std::string& check, analysis a) noexcept {
+    if (!recording()) return;
+    json_writer w(detail::main_buffer, record_capacity - 1);
+    begin_record(w, "start", check.c_str(), a, outcome::failed, false);
+    w.end_object();
+    detail::write_line(w.finish());
+}
+
 // ---------------------------------------------------------------- the recorder ----
 
 // The running test case's record, kept by the Catch2 listener. Harnesses hand it what
@@ -714,6 +725,7 @@ public:
         detail::copy(detail::sink.check, sizeof detail::sink.check, check.c_str());
         detail::sink.of.store(static_cast<int>(a), std::memory_order_relaxed);
         detail::sink.generation.fetch_add(1, std::memory_order_release);
+        write_start_record(check, a);
     }
     // A harness's finding (the model checker's schedule, the stress run's broken
     // promises). It waits for the check's verdict on it: the next failed assertion
