@@ -24,7 +24,9 @@
 #include <string>
 #include <thread>
 
+#include <cookiejar/detail/quiet_ending.hpp>
 #include <cookiejar/detail/wait_for_picture.hpp>
+#include <cookiejar/verdict.hpp>
 
 #if defined(__SANITIZE_THREAD__)
 #define COOKIEJAR_TSAN 1
@@ -45,7 +47,7 @@
 #define COOKIEJAR_SOURCE_DIR ""
 #endif
 extern "C" const char* __tsan_default_options() {
-    return "halt_on_error=1:exitcode=66:second_deadlock_stack=1:history_size=4:strip_path_prefix=" COOKIEJAR_SOURCE_DIR
+    return "halt_on_error=1:exitcode=" COOKIEJAR_TSAN_EXIT_CODE_TEXT ":second_deadlock_stack=1:history_size=4:strip_path_prefix=" COOKIEJAR_SOURCE_DIR
            "/";
 }
 #endif
@@ -97,14 +99,14 @@ void watchdog_loop() {
         if (!watch.running) continue;
         const double ran = std::chrono::duration<double>(std::chrono::steady_clock::now() - watch.started).count();
         if (ran < watch.limit_seconds) continue;
+        cj::ending::wait_for_sanitizer_report();  // a race being reported was found first
         std::fprintf(stderr,
                      "\ncookiejar watchdog: HANG - test case \"%s\" has run for %.0f s (its limit).\n"
                      "Threads blocked in cj:: calls, and what they wait for:\n%s\n"
                      "A call that never returns is usually a lock that is never released, or a wait\n"
                      "that is never woken.\n",
                      watch.name, ran, cj::stress::wait_for_picture().c_str());
-        std::fflush(stderr);
-        std::_Exit(70);
+        cj::ending::end_process(70);
     }
 }
 

@@ -30,6 +30,7 @@
 // Requires: the stress backend (COOKIEJAR_STRESS): schedule noise and the wait-for picture come from it.
 
 #include <cookiejar/sync.hpp>
+#include <cookiejar/detail/quiet_ending.hpp>
 #include <cookiejar/detail/wait_for_picture.hpp>
 
 #include <algorithm>
@@ -165,14 +166,14 @@ public:
                       last = p;
                       last_change = now;
                   } else if (!done_ && std::chrono::duration<double>(now - last_change).count() > stall_seconds) {
+                      cj::ending::wait_for_sanitizer_report();  // a race being reported was found first
                       std::fprintf(stderr,
                                    "\ncookiejar watchdog: HANG in \"%s\" (%s)\n"
                                    "no cookie moved for %.1f s; the threads still running, and what they wait for:\n%s\n"
                                    "A thread blocked forever is a deadlock or a lost wake-up. The model check of this\n"
                                    "lesson can usually show the interleaving that leads here.\n",
                                    test_name, configuration.c_str(), stall_seconds, cj::stress::wait_for_picture().c_str());
-                      std::fflush(stderr);
-                      std::_Exit(70);
+                      cj::ending::end_process(70);
                   }
               }
           }) {}
