@@ -216,39 +216,38 @@ void write_place(verdict::json_writer& w, const char* key, const code_place& p) 
 struct thread_entry {
     int tid = -1;
     unsigned long os_id = 0;
-    const char* name = nullptr;
+    // A copy: with g++ 12's libtsan the report's own name text is overwritten once
+    // __sanitizer_symbolize_pc has run (measured), so it is read before any frame is.
+    text<64> name;
 };
 thread_entry threads[max_threads];
 int thread_count = 0;
 
-// The stress backend names threads in full ("the check's main thread"), the kernel keeps
-// 15 bytes of it, and ThreadSanitizer reports what the kernel was given: the full name is
-// the one registered name that starts with it.
-[[nodiscard]] std::string_view full_name(std::string_view reported) noexcept {
-    constexpr std::size_t kernel_limit = 15;
-    if (reported.size() != kernel_limit) return reported;
-    std::string_view found;
+// A thread's name: the stress backend's (detail/stress_registry.hpp keeps each named
+// thread's kernel id), else ThreadSanitizer's. The registry's is whole ("the check's
+// main thread": the kernel, and so ThreadSanitizer, keeps 15 bytes) and always there (g++
+// 12's libtsan loses the name of a thread that names itself before its creator has
+// registered it: its printed report then says "Thread T3" alone).
+[[nodiscard]] std::string_view name_of(const thread_entry& t) noexcept {
     for (int i = 0; i < cj::stress::slot_count(); ++i) {
-        const std::string_view name = view_of(cj::stress::slot(i).name.load(std::memory_order_relaxed));
-        if (name.size() > reported.size() && frames::starts_with(name, reported)) {
-            if (!found.empty() && found != name) return reported;  // two candidates: keep what is known
-            found = name;
-        }
+        const cj::stress::thread_slot& slot = cj::stress::slot(i);
+        if (static_cast<unsigned long>(slot.os_thread.load(std::memory_order_relaxed)) != t.os_id) continue;
+        const std::string_view name = view_of(slot.name.load(std::memory_order_relaxed));
+        if (!name.empty()) return name;
     }
-    return found.empty() ? reported : found;
+    return t.name.view();
 }
 
 // "producer 0 (T2)", "main thread (T0)", "T5".
 void describe_thread(int tid, text<160>& out) noexcept {
     out.clear();
-    std::string_view name;
-    for (int i = 0; i < thread_count; ++i)
-        if (threads[i].tid == tid) name = view_of(threads[i].name);
     if (tid < 0) {
         out.add("a thread ThreadSanitizer could not name");
         return;
     }
-    name = full_name(name);
+    std::string_view name;
+    for (int i = 0; i < thread_count; ++i)
+        if (threads[i].tid == tid) name = name_of(threads[i]);
     if (name.empty() && tid == 0) name = "main thread";
     if (!name.empty()) {
         out.add(name);
@@ -459,9 +458,12 @@ __attribute__((flatten)) void write_report(void* report) noexcept {
     for (int i = 0; have_api && i < all_threads && thread_count < max_threads; ++i) {
         thread_entry& t = threads[thread_count++];
         int running = 0, parent = 0;
+        const char* name = nullptr;
         static void* unused[1];
-        __tsan_get_report_thread(report, static_cast<unsigned long>(i), &t.tid, &t.os_id, &running, &t.name, &parent,
+        __tsan_get_report_thread(report, static_cast<unsigned long>(i), &t.tid, &t.os_id, &running, &name, &parent,
                                  unused, 1);
+        t.name.clear();
+        t.name.add(view_of(name));
     }
     mutex_count = 0;
     for (int i = 0; have_api && i < all_mutexes && mutex_count < max_mutexes; ++i) {

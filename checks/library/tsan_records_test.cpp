@@ -90,7 +90,6 @@ run run_case(const std::string& test_case) {
     for (std::string line; std::getline(lines, line);)
         if (!line.empty()) r.records.push_back(json::parse(line));
     std::filesystem::remove_all(dir);
-    INFO("the program's output:\n" << r.output);
     return r;
 }
 
@@ -155,6 +154,7 @@ struct expected_access {
 };
 
 void check_race(const run& r, const expected_access& current, const expected_access& previous) {
+    INFO("the program's output:\n" << r.output);
     const json f = the_finding(r);
     INFO("the finding: " << f.dump(2));
     CHECK(f.at("bug_class") == "data_race");
@@ -206,6 +206,7 @@ TEST_CASE("a race under two different mutexes gives each access its own", LIBRAR
 
 TEST_CASE("a lock-order inversion is recorded as the cycle's edges, each with the lock it held", LIBRARY_TAGS) {
     const run r = run_case("two cj::mutexes locked in opposite orders");
+    INFO("the program's output:\n" << r.output);
     const json f = the_finding(r);
     INFO("the finding: " << f.dump(2));
     CHECK(f.at("bug_class") == "lock_order_inversion");
