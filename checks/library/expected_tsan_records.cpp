@@ -131,13 +131,26 @@ TEST_CASE("two cj::mutexes locked in opposite orders", "[.][library][stress]") {
 // before (its symbolizer takes a tenth of a second and more): the relock detector waits
 // for that report (detail/quiet_ending.hpp) instead of ending the process under it, which
 // left a half-made report and the symbolizer's "LLVM ERROR: ... Broken pipe".
+// The relocker takes its mutex before the race: its second lock() then reaches the relock
+// detector without first passing ThreadSanitizer's own pthread_mutex_lock, which can wait
+// for the report by itself and would hide a missing wait.
 TEST_CASE("a relock while ThreadSanitizer reports a race leaves the report whole", "[.][library][stress]") {
     cj::verdict::take_sink_from_environment();
     const auto shared = std::make_unique<tally>();
     const auto relocked = std::make_unique<cj::mutex>();
+    std::atomic<bool> holding{false};
     std::atomic<bool> written{false};
     std::atomic<bool> reading{false};
     std::atomic<long> seen{0};
+    std::thread relocker([&] {
+        cj::stress::name_this_thread("relocker");
+        relocked->lock();
+        holding.store(true, std::memory_order_relaxed);
+        while (!reading.load(std::memory_order_relaxed)) std::this_thread::yield();
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));  // the report is being made
+        relocked->lock();  // the relock detector ends the process here, unless it waits
+    });
+    while (!holding.load(std::memory_order_relaxed)) std::this_thread::yield();
     std::thread writer([&] {
         cj::stress::name_this_thread("writer");
         shared->add_unlocked();
@@ -148,13 +161,6 @@ TEST_CASE("a relock while ThreadSanitizer reports a race leaves the report whole
         while (!written.load(std::memory_order_relaxed)) std::this_thread::yield();
         reading.store(true, std::memory_order_relaxed);
         seen.store(shared->read_unlocked(), std::memory_order_relaxed);
-    });
-    std::thread relocker([&] {
-        cj::stress::name_this_thread("relocker");
-        while (!reading.load(std::memory_order_relaxed)) std::this_thread::yield();
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));  // the report is being made
-        relocked->lock();
-        relocked->lock();  // the relock detector ends the process here, unless it waits
     });
     writer.join();
     reader.join();
