@@ -275,12 +275,12 @@ struct mutex_entry {
 mutex_entry mutexes[max_mutexes];
 int mutex_count = 0;  // those read into `mutexes`
 
+// "M0": ThreadSanitizer's own name for the mutex, as its printed report says it.
 void write_mutex_id(verdict::json_writer& w, const char* key, int index) noexcept {
     text<32> id;
-    id.add("M");  // ThreadSanitizer's own name for it, as its printed report says
+    id.add("M");
     id.add_number(mutexes[index].id);
-    if (key) w.field(key, id.view());
-    else w.value(id.view());
+    w.field(key, id.view());
 }
 
 code_place scratch;
