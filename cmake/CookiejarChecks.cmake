@@ -71,6 +71,9 @@ target_link_libraries(cookiejar_main_plain PUBLIC Threads::Threads)
 target_compile_options(cookiejar_main_plain PRIVATE -O1)
 add_library(cookiejar_main_tsan OBJECT "${PROJECT_SOURCE_DIR}/checks/common/catch_main.cpp")
 target_link_libraries(cookiejar_main_tsan PUBLIC cookiejar_catch2 cookiejar_stress)
+# ThreadSanitizer's report as a record; compiled without instrumentation (the file says why).
+target_sources(cookiejar_main_tsan PRIVATE "${PROJECT_SOURCE_DIR}/checks/common/tsan_report.cpp")
+set_source_files_properties("${PROJECT_SOURCE_DIR}/checks/common/tsan_report.cpp" PROPERTIES COMPILE_OPTIONS -fno-sanitize=thread)
 
 # The runner every check runs through (checks/tools/run_check.cpp): it gives the check a
 # record file and a token, and passes it only on a record that says so. Its own

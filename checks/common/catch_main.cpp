@@ -32,6 +32,7 @@
 #include <string>
 #include <thread>
 
+#include <cookiejar/detail/quiet_ending.hpp>
 #include <cookiejar/detail/wait_for_picture.hpp>
 #include <cookiejar/verdict.hpp>
 
@@ -107,6 +108,7 @@ void watchdog_loop() {
         if (!watch.running) continue;
         const double ran = std::chrono::duration<double>(std::chrono::steady_clock::now() - watch.started).count();
         if (ran < watch.limit_seconds) continue;
+        cj::ending::wait_for_sanitizer_report();  // a race being reported was found first
         if (auto* w = cj::verdict::begin_ending_record(cj::verdict::outcome::hang)) {
             char promise[700];
             std::snprintf(promise, sizeof promise,
@@ -126,8 +128,7 @@ void watchdog_loop() {
                      "A call that never returns is usually a lock that is never released, or a wait\n"
                      "that is never woken.\n",
                      watch.name, ran, cj::stress::wait_for_picture().c_str());
-        std::fflush(stderr);
-        std::_Exit(cj::verdict::exit_code::watchdog_hang);
+        cj::ending::end_process(cj::verdict::exit_code::watchdog_hang);
     }
 }
 

@@ -30,6 +30,7 @@
 // Requires: the stress backend (COOKIEJAR_STRESS): schedule noise and the wait-for picture come from it.
 
 #include <cookiejar/sync.hpp>
+#include <cookiejar/detail/quiet_ending.hpp>
 #include <cookiejar/detail/wait_for_picture.hpp>
 #include <cookiejar/verdict.hpp>
 
@@ -188,6 +189,7 @@ public:
                       last = p;
                       last_change = now;
                   } else if (!done_ && std::chrono::duration<double>(now - last_change).count() > stall_seconds) {
+                      cj::ending::wait_for_sanitizer_report();  // a race being reported was found first
                       if (auto* w = cj::verdict::begin_ending_record(cj::verdict::outcome::hang)) {
                           char promise[900];
                           std::snprintf(promise, sizeof promise,
@@ -208,8 +210,7 @@ public:
                                    "A thread blocked forever is a deadlock or a lost wake-up. The model check of this\n"
                                    "lesson can usually show the interleaving that leads here.\n",
                                    test_name, configuration.c_str(), stall_seconds, cj::stress::wait_for_picture().c_str());
-                      std::fflush(stderr);
-                      std::_Exit(cj::verdict::exit_code::watchdog_hang);
+                      cj::ending::end_process(cj::verdict::exit_code::watchdog_hang);
                   }
               }
           }) {}

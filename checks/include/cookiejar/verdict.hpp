@@ -262,6 +262,11 @@ struct wait_edge {
     std::string holder;       // who holds `object` ("" when nobody or not a mutex)
     place held_at;            // where the holder locked it
     bool holder_finished = false;
+    // An edge of a lock-order cycle (ThreadSanitizer's lock-order inversion): `thread`
+    // locked `object` at `at` while it held `while_holding` ("M0"), locked since
+    // `holding_since`. Empty for a wait that is not such an edge.
+    std::string while_holding;
+    place holding_since;
 };
 
 // A mutex a ThreadSanitizer report names, and where it was made (the student's line of
@@ -317,7 +322,9 @@ struct record {
 // says "truncated": true.
 class json_writer {
 public:
-    json_writer(char* buffer, std::size_t capacity) noexcept : out_(buffer), capacity_(capacity) {}
+    // constexpr: the ending records' writer (a static) is then constant-initialised, so
+    // an ending path takes no initialisation guard (a lock) on its way out.
+    constexpr json_writer(char* buffer, std::size_t capacity) noexcept : out_(buffer), capacity_(capacity) {}
 
     void begin_object(const char* key = nullptr) noexcept { begin('{', key); }
     void end_object() noexcept { end('}'); }
@@ -633,6 +640,10 @@ inline void write_finding(json_writer& w, const finding& f) {
                 w.field("holder", e.holder);
                 write_place(w, "held_at", e.held_at);
                 w.field("holder_finished", e.holder_finished);
+            }
+            if (!e.while_holding.empty()) {
+                w.field("while_holding", e.while_holding);
+                write_place(w, "holding_since", e.holding_since);
             }
             w.end_object();
         }

@@ -20,6 +20,8 @@
 #include <thread>
 
 #include <pthread.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <cookiejar/source_location.hpp>
 
@@ -90,6 +92,7 @@ struct thread_slot {
     std::atomic<unsigned> line{0};
     std::atomic<const char*> function{nullptr};
     std::atomic<unsigned long long> calls{0};  // cj:: calls made; a stuck thread's count stops
+    std::atomic<long> os_thread{0};  // the kernel's id of a named thread: names it in ThreadSanitizer's records
 };
 
 inline constexpr int max_threads = 256;
@@ -139,6 +142,7 @@ inline void reset_registry() noexcept {
         s.waiting.store(wait_kind::none, std::memory_order_relaxed);
         s.on.store(nullptr, std::memory_order_relaxed);
         s.calls.store(0, std::memory_order_relaxed);
+        s.os_thread.store(0, std::memory_order_relaxed);
     }
     detail::slot_count.store(0, std::memory_order_relaxed);
     detail::object_count.store(0, std::memory_order_relaxed);
@@ -149,6 +153,7 @@ inline void reset_registry() noexcept {
 // the run and be written before the thread starts.
 inline void name_this_thread(const char* name) noexcept {
     detail::slots[detail::my_slot()].name.store(name, std::memory_order_relaxed);
+    detail::slots[detail::my_slot()].os_thread.store(::syscall(SYS_gettid), std::memory_order_relaxed);
     // The kernel's name too (at most 15 characters), so ThreadSanitizer's reports say
     // "Thread T3 'consumer 0'".
     char short_name[16] = {};

@@ -24,6 +24,8 @@
 #include <string>
 #include <thread>
 
+#include <cookiejar/detail/held_mutexes.hpp>
+#include <cookiejar/detail/quiet_ending.hpp>
 #include <cookiejar/detail/stress_registry.hpp>
 #include <cookiejar/detail/wait_for_picture.hpp>
 #include <cookiejar/source_location.hpp>
@@ -48,16 +50,19 @@ public:
             stress::detail::waiting_scope w(stress::wait_kind::lock, state_, loc);
             m_.lock();
         }
+        stress::held::locked(&m_);
         stress::detail::set_owner(state_, loc);
     }
     [[nodiscard]] bool try_lock(cj::source_location loc = cj::source_location::current()) {
         stress::noise();
         if (!m_.try_lock()) return false;
+        stress::held::locked(&m_);
         stress::detail::set_owner(state_, loc);
         return true;
     }
     void unlock([[maybe_unused]] cj::source_location loc = cj::source_location::current()) {
         stress::detail::clear_owner(state_);
+        stress::held::unlocked(&m_);
         m_.unlock();
         stress::noise();
     }
@@ -70,6 +75,7 @@ private:
     // Locking a std::mutex the thread already holds is undefined behaviour and, in
     // practice, waits forever. Say so at once, with both lines.
     [[noreturn]] void relock(cj::source_location loc) const {
+        cj::ending::wait_for_sanitizer_report();  // a race being reported was found first
         if (auto* w = cj::verdict::begin_ending_record(cj::verdict::outcome::failed)) {
             char promise[900];
             const char* held_in = state_.owner_function.load(std::memory_order_relaxed);
@@ -114,8 +120,7 @@ private:
                                    state_.owner_line.load(std::memory_order_relaxed),
                                    state_.owner_function.load(std::memory_order_relaxed))
                          .c_str());
-        std::fflush(stderr);
-        std::_Exit(cj::verdict::exit_code::relock);
+        cj::ending::end_process(cj::verdict::exit_code::relock);
     }
 
     std::mutex m_;
@@ -192,9 +197,11 @@ private:
         blocking_section(condition_variable& cv, std::unique_lock<cj::mutex>& lock, cj::source_location loc)
             : outer(lock), inner(lock.mutex()->native(), std::adopt_lock), waiting(stress::wait_kind::condition, cv.state_, loc), loc_(loc) {
             stress::detail::clear_owner(outer.mutex()->state());
+            stress::held::unlocked(&outer.mutex()->native());
         }
         ~blocking_section() {
             inner.release();  // the outer std::unique_lock<cj::mutex> still owns it
+            stress::held::locked(&outer.mutex()->native());
             stress::detail::set_owner(outer.mutex()->state(), loc_);
         }
         std::unique_lock<cj::mutex>& outer;
