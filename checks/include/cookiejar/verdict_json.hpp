@@ -114,6 +114,8 @@ inline std::vector<std::string> strings(const json& j, const char* key) {
             w.holder = text(e, "holder");
             w.held_at = place_of(e, "held_at");
             w.holder_finished = e.value("holder_finished", false);
+            w.while_holding = text(e, "while_holding");
+            w.holding_since = place_of(e, "holding_since");
             f.waits.push_back(std::move(w));
         }
     }
@@ -170,6 +172,10 @@ inline std::vector<std::string> strings(const json& j, const char* key) {
                 e["holder"] = w.holder;
                 if (!w.held_at.file.empty()) e["held_at"] = place_json(w.held_at);
                 e["holder_finished"] = w.holder_finished;
+            }
+            if (!w.while_holding.empty()) {
+                e["while_holding"] = w.while_holding;
+                if (!w.holding_since.file.empty()) e["holding_since"] = place_json(w.holding_since);
             }
             waits.push_back(std::move(e));
         }
