@@ -1,0 +1,103 @@
+# The policy check (checks/tools/policy_check.cpp): the file a check compiles must keep to
+# the course's rules (no ending or forking the process, no signal handlers, only the
+# lesson's headers and the standard library's, nothing declared in the course's or the
+# checks' namespaces, ...). docs/how-the-checks-work.md, "The policy check", says why.
+#
+#   cookiejar_policy_checks(NUMBER 02 DIR 02-lock HEADERS cookiejar/sync.hpp)
+#     student scope     lessonNN.student.policy.<sentence>   on lessons/NN-topic/bounded_buffer.hpp
+#     repository scope  lessonNN.solution.policy.<sentence>  on solutions/NN-topic/bounded_buffer.hpp
+#                       lessonNN.starter.policy.<sentence>   on the starter: buggy, but honest
+#   Labels: lessonNN;<variant>;policy.
+#
+# COOKIEJAR_POLICY_COMMAND is the program and the arguments every run shares (the tools, the
+# repository, the include directory, the unit checks' backend); a run adds --file and --allow.
+include_guard(GLOBAL)
+
+# The test case's sentence: the end of the CTest name and the record's `check`.
+set(COOKIEJAR_POLICY_SENTENCE "the file keeps to the rules of the course")
+
+# The tools, found when lessons are built (a build of the `cookiejar` command alone, which
+# `cookiejar doctor` needs on a bare machine, checks no file). clang-query judges the AST;
+# the clang++ of the same LLVM lexes and preprocesses, so the two agree on every header.
+if(NOT COOKIEJAR_LESSONS STREQUAL "none")
+  find_program(COOKIEJAR_CLANG_QUERY
+    NAMES clang-query clang-query-21 clang-query-20 clang-query-19 clang-query-18 clang-query-17
+          clang-query-16 clang-query-15 clang-query-14
+    DOC "clang-query, for the policy check of each lesson's file")
+  if(NOT COOKIEJAR_CLANG_QUERY)
+    message(FATAL_ERROR "cookiejar: the policy check of every lesson needs clang-query, which is not installed. "
+      "On Debian and Ubuntu: sudo apt-get install clang-tools -- then delete the build folder and run the "
+      "command again.")
+  endif()
+  file(REAL_PATH "${COOKIEJAR_CLANG_QUERY}" cookiejar_clang_query_real)
+  get_filename_component(cookiejar_llvm_bin "${cookiejar_clang_query_real}" DIRECTORY)
+  find_program(COOKIEJAR_POLICY_CLANG NAMES clang++ HINTS "${cookiejar_llvm_bin}" NO_DEFAULT_PATH
+    DOC "the clang++ that lexes and preprocesses for the policy check (beside clang-query)")
+  if(NOT COOKIEJAR_POLICY_CLANG)
+    message(FATAL_ERROR "cookiejar: the policy check needs the clang++ of the same LLVM as ${COOKIEJAR_CLANG_QUERY} "
+      "(it looked in ${cookiejar_llvm_bin}). On Debian and Ubuntu: sudo apt-get install clang -- then delete the "
+      "build folder and run the command again.")
+  endif()
+  message(STATUS "cookiejar: policy check with ${COOKIEJAR_CLANG_QUERY} and ${COOKIEJAR_POLICY_CLANG}")
+endif()
+
+# The program, once per build tree, with the backend definition the unit checks compile with.
+function(_cookiejar_policy_program)
+  if(TARGET cookiejar_policy_check)
+    return()
+  endif()
+  add_executable(cookiejar_policy_check "${PROJECT_SOURCE_DIR}/checks/tools/policy_check.cpp")
+  target_link_libraries(cookiejar_policy_check PRIVATE cookiejar_library)
+  target_compile_definitions(cookiejar_policy_check PRIVATE
+    COOKIEJAR_POLICY_CHECK_NAME="${COOKIEJAR_POLICY_SENTENCE}")
+  target_compile_options(cookiejar_policy_check PRIVATE -O1)
+  set_target_properties(cookiejar_policy_check PROPERTIES OUTPUT_NAME "cookiejar-policy-check")
+endfunction()
+
+if(NOT COOKIEJAR_LESSONS STREQUAL "none")
+  _cookiejar_policy_program()
+  # The unit checks' backend (cookiejar_unit, defined before this file is included).
+  get_target_property(cookiejar_unit_definitions cookiejar_unit INTERFACE_COMPILE_DEFINITIONS)
+  set(COOKIEJAR_POLICY_COMMAND
+    "$<TARGET_FILE:cookiejar_policy_check>"
+    --repository "${PROJECT_SOURCE_DIR}"
+    --include-dir "${PROJECT_SOURCE_DIR}/checks/include"
+    --clang-query "${COOKIEJAR_CLANG_QUERY}"
+    --clang "${COOKIEJAR_POLICY_CLANG}"
+    --check-name "${COOKIEJAR_POLICY_SENTENCE}")
+  foreach(d IN LISTS cookiejar_unit_definitions)
+    list(APPEND COOKIEJAR_POLICY_COMMAND --define "${d}")
+  endforeach()
+endif()
+
+function(cookiejar_policy_checks)
+  cmake_parse_arguments(P "" "NUMBER;DIR" "HEADERS" ${ARGN})
+  if(NOT P_HEADERS)
+    message(FATAL_ERROR "cookiejar_lesson(NUMBER ${P_NUMBER}): no HEADERS. Name the headers the chapter "
+      "lessons/${P_DIR}/README.md lets a student include (for example cookiejar/sync.hpp): the policy check "
+      "allows those and the standard library's.")
+  endif()
+  set(allow "")
+  foreach(h IN LISTS P_HEADERS)
+    if(NOT EXISTS "${PROJECT_SOURCE_DIR}/checks/include/${h}")
+      message(FATAL_ERROR "cookiejar_lesson(NUMBER ${P_NUMBER}): HEADERS names ${h}, which is not in checks/include")
+    endif()
+    list(APPEND allow --allow "${h}")
+  endforeach()
+  set(prefix "lesson${P_NUMBER}")
+  if(COOKIEJAR_SCOPE STREQUAL "student")
+    set(variants "student=${PROJECT_SOURCE_DIR}/lessons/${P_DIR}/bounded_buffer.hpp")
+  else()
+    set(variants "solution=${PROJECT_SOURCE_DIR}/solutions/${P_DIR}/bounded_buffer.hpp"
+                 "starter=${PROJECT_SOURCE_DIR}/lessons/${P_DIR}/bounded_buffer.hpp")
+  endif()
+  foreach(entry IN LISTS variants)
+    string(FIND "${entry}" "=" eq)
+    string(SUBSTRING "${entry}" 0 ${eq} variant)
+    math(EXPR from "${eq} + 1")
+    string(SUBSTRING "${entry}" ${from} -1 file)
+    set(name "${prefix}.${variant}.policy.${COOKIEJAR_POLICY_SENTENCE}")
+    add_test(NAME "${name}" COMMAND ${COOKIEJAR_POLICY_COMMAND} --file "${file}" ${allow})
+    set_tests_properties("${name}" PROPERTIES LABELS "${prefix};${variant};policy" TIMEOUT 120)
+  endforeach()
+endfunction()
