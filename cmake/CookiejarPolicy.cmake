@@ -11,6 +11,7 @@
 #
 # COOKIEJAR_POLICY_COMMAND is the program and the arguments every run shares (the tools, the
 # repository, the include directory, the unit checks' backend); a run adds --file and --allow.
+# The global property COOKIEJAR_POLICY_LESSONS lists each lesson's "NN-topic=header,header".
 include_guard(GLOBAL)
 
 # The test case's sentence: the end of the CTest name and the record's `check`.
@@ -84,6 +85,9 @@ function(cookiejar_policy_checks)
     endif()
     list(APPEND allow --allow "${h}")
   endforeach()
+  # For the policy check's own tests (checks/policy), which judge every solution too.
+  string(REPLACE ";" "," headers_text "${P_HEADERS}")
+  set_property(GLOBAL APPEND PROPERTY COOKIEJAR_POLICY_LESSONS "${P_DIR}=${headers_text}")
   set(prefix "lesson${P_NUMBER}")
   if(COOKIEJAR_SCOPE STREQUAL "student")
     set(variants "student=${PROJECT_SOURCE_DIR}/lessons/${P_DIR}/bounded_buffer.hpp")

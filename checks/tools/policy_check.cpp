@@ -698,8 +698,8 @@ query build_query() {
         "hasType(ignoringParens(functionType()))), "
         "anyOf(hasCastKind(\"CK_BitCast\"), hasCastKind(\"CK_LValueBitCast\"), hasCastKind(\"CK_IntegralToPointer\"), "
         "hasCastKind(\"CK_LValueToRValueBitCast\"))).bind(\"code pointer\")))");
-    q.commands.push_back("disable output dump");
-    // Declarations: where they are, their linkage and attributes.
+    // Declarations: where they are, their linkage and attributes. (The dump gives the line of
+    // a declaration's name, which a specialization's `template <>` line does not show.)
     std::string decls = "match decl(isExpansionInMainFile(), eachOf(";
     for (const auto& ns : forbidden_namespaces) {
         decls += "namespaceDecl(matchesName(\"" + std::string(ns.regex) + "\")).bind(\"opens " + ns.label + "\"), ";
@@ -718,6 +718,7 @@ query build_query() {
         // besides static_assert.
         "decl(has(stringLiteral()), unless(namedDecl()), unless(staticAssertDecl())).bind(\"file asm\")))";
     q.commands.push_back(decls);
+    q.commands.push_back("disable output dump");
     // Types written in the file.
     q.commands.push_back("match typeLoc(isExpansionInMainFile(), loc(qualType(hasDeclaration(namedDecl(" + internal +
                          "))))).bind(\"internal type\")");
@@ -930,6 +931,21 @@ void judge::judge_ast(const tool_run& q, const query& qs) {
         }
     }
     for (const auto& b : (*matches)[1]) {
+        if (starts_with(b.name, "in ")) {
+            // The name's line, from the dump: "<range> line:10:7 class counting_semaphore ...".
+            static const std::regex name_line("^[A-Za-z]+ 0x[0-9a-f]+ .*?> line:([0-9]+):[0-9]+ ");
+            std::smatch m;
+            if (std::regex_search(b.dump, m, name_line)) {
+                binding at_name = b;
+                at_name.line = static_cast<unsigned>(std::stoul(m[1].str()));
+                const std::string root = b.name.substr(3);
+                add(rule::namespaces, at_name.line,
+                    "declares something in " + (root == "reserved" ? std::string("a namespace whose name is reserved to the compiler and its library") : "namespace " + root) +
+                        " (a specialization of one of its templates, or a definition of one of its names)",
+                    found_by);
+                continue;
+            }
+        }
         if (starts_with(b.name, "opens ") || starts_with(b.name, "in ")) {
             const std::string root = b.name.substr(b.name.find(' ') + 1);
             const std::string ns = root == "reserved" ? std::string("a namespace whose name is reserved to the compiler and its library")
