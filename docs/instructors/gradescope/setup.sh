@@ -16,7 +16,7 @@ lessons="${COOKIEJAR_GRADE_LESSONS:-$(cat "$source_dir/lessons.txt" 2>/dev/null 
 if [ "${COOKIEJAR_SETUP_SKIP_APT:-0}" != 1 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update
-  apt-get install -y --no-install-recommends ca-certificates git python3 python3-pip cmake ninja-build clang g++ \
+  apt-get install -y --no-install-recommends ca-certificates git python3 python3-pip cmake ninja-build clang clang-tools g++ \
     catch2 libcli11-dev nlohmann-json3-dev libfmt-dev
   # ThreadSanitizer's runtime: its own package on Debian 12 and Ubuntu 24.04; inside
   # libclang-common-*-dev (installed with clang) on Ubuntu 22.04.
