@@ -162,6 +162,9 @@ TEST_CASE("a jar that prints Catch2's success line and exits is refused", "[poli
 TEST_CASE("a call to exit that only a check's other headers would declare is refused", "[policy]") {
     expect_refused(refused("exit_through_template_lookup.hpp"));
 }
+TEST_CASE("a using-declaration of std::exit is refused", "[policy]") {
+    expect_refused(refused("using_declaration_of_exit.hpp"));
+}
 
 // ---- other processes, signals, ways around the names ----
 

@@ -4,10 +4,11 @@
 // Student code runs inside each check's own process, so a jar could end that process
 // with a success status, fork, install a signal handler that exits 0, or reach into the
 // checks' machinery. The verdict records (cookiejar/verdict.hpp) are the first line of
-// defence; this check is the second: it refuses such a file before anything runs.
+// defence; this check is the second: it refuses such a file without running it.
 //
-// Nothing here reads the student's text for words. Three runs of the compiler's own
-// tools say what the file is:
+// Nothing here searches the student's text for words. Three runs of the compiler's own
+// tools say what the file is (the text is read only where they point: to quote a line,
+// or the name as written at a place they name):
 //   the lexer      `clang++ -Xclang -dump-raw-tokens`: every token of the file, comments
 //                  and strings included as what they are, so a directive is a `#` that
 //                  starts a line and a word in a comment is a comment. The dump is taken
@@ -41,12 +42,9 @@
 #include <cctype>
 #include <cerrno>
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <iostream>
-#include <map>
 #include <optional>
 #include <regex>
 #include <set>
@@ -654,16 +652,9 @@ std::optional<std::vector<std::vector<binding>>> read_matches(const std::string&
     return result;
 }
 
-std::string quoted_list(const std::vector<std::string>& names, const char* prefix, const char* suffix) {
+std::string quoted_list(const std::vector<std::string>& names) {
     std::string out;
-    for (std::size_t i = 0; i < names.size(); ++i) {
-        if (i) out += ",";
-        out += "\"";
-        out += prefix;
-        out += names[i];
-        out += suffix;
-        out += "\"";
-    }
+    for (std::size_t i = 0; i < names.size(); ++i) out += (i ? ",\"" : "\"") + names[i] + "\"";
     return out;
 }
 
@@ -678,7 +669,7 @@ query build_query() {
     std::vector<std::string> names;
     for (const auto& f : forbidden_names)
         for (const char* scope : {"::", "::std::", "::__gnu_cxx::"}) names.push_back(std::string(scope) + f.name);
-    const std::string any_forbidden = "hasAnyName(" + quoted_list(names, "", "") + ")";
+    const std::string any_forbidden = "hasAnyName(" + quoted_list(names) + ")";
     const std::string internal = std::string("matchesName(\"") + internal_names + "\")";
 
     query q;
@@ -710,6 +701,10 @@ query build_query() {
                  "\"))))).bind(\"in " + ns.label + "\"), ";
     }
     decls +=
+        // A using-declaration of a forbidden name: through it, a call in a template finds the
+        // name under the student's own namespace, where the matchers above would not see it.
+        "usingDecl(hasAnyUsingShadowDecl(hasTargetDecl(namedDecl(" + any_forbidden + ")))).bind(\"using forbidden\"), "
+        "usingDecl(hasAnyUsingShadowDecl(hasTargetDecl(namedDecl(" + internal + ")))).bind(\"using internal\"), "
         "functionDecl(isExternC()).bind(\"extern c\"), varDecl(isExternC()).bind(\"extern c\"), "
         "decl(hasAttr(\"attr::AsmLabel\")).bind(\"asm label\"), decl(hasAttr(\"attr::Alias\")).bind(\"alias\"), "
         "decl(hasAttr(\"attr::WeakRef\")).bind(\"weakref\"), decl(hasAttr(\"attr::IFunc\")).bind(\"ifunc\"), "
@@ -927,7 +922,7 @@ void judge::judge_ast(const tool_run& q, const query& qs) {
         } else if (b.name == "asm") {
             add(rule::assembly, b.line, "has inline assembly (asm)", found_by);
         } else if (b.name == "code pointer") {
-            add(rule::code_pointer, b.line, "turns data or a number into a function pointer", found_by);
+            add(rule::code_pointer, b.line, "turns data, a number or another type's pointer into a function pointer", found_by);
         }
     }
     for (const auto& b : (*matches)[1]) {
@@ -954,6 +949,19 @@ void judge::judge_ast(const tool_run& q, const query& qs) {
                 starts_with(b.name, "opens ") ? "opens " + ns
                                               : "declares something in " + ns + " (a specialization of one of its templates, or a definition of one of its names)",
                 found_by);
+        } else if (b.name == "using forbidden" || b.name == "using internal") {
+            // "UsingDecl 0x... <range> col:12 std::exit": the name is the dump's last word.
+            const auto space = b.dump.find_last_of(' ');
+            const std::string name = space == std::string::npos ? std::string() : b.dump.substr(space + 1);
+            const auto colons = name.rfind("::");
+            const auto broken = b.name == "using internal" ? std::optional<rule>(rule::internals)
+                                                           : forbidden_rule(colons == std::string::npos ? name : name.substr(colons + 2));
+            if (!broken) {
+                cannot_judge("clang-query's dump of the using-declaration at line " + std::to_string(b.line) +
+                             " was not understood: " + b.dump);
+                continue;
+            }
+            add(*broken, b.line, "brings " + name + " in with a using-declaration", found_by);
         } else if (b.name == "extern c") {
             add(rule::c_linkage, b.line, "declares a name with C linkage (extern \"C\")", found_by);
         } else if (b.name == "asm label") {
