@@ -1013,8 +1013,9 @@ int judge::run() {
     }
     if (!tools_ok) return exit_status::not_judged;
 
-    char dir_template[] = "/tmp/cookiejar-policy-XXXXXX";
-    const char* tmp = ::mkdtemp(dir_template);
+    std::error_code ec;
+    std::string dir_template = (fs::temp_directory_path(ec) / "cookiejar-policy-XXXXXX").string();
+    const char* tmp = ::mkdtemp(dir_template.data());
     if (!tmp) {
         cannot_judge(std::string("cannot make a temporary folder: ") + std::strerror(errno));
         return exit_status::not_judged;
@@ -1030,7 +1031,10 @@ int judge::run() {
     compile.push_back("-fno-caret-diagnostics");  // no echoed source lines among the tool's answers
     const std::string file = o_.file.string();
 
-    tool_run lex("the lexer", {o_.clang, "-x", "c++", "-std=c++20", "-fsyntax-only", "-Xclang", "-dump-raw-tokens", file},
+    // The lexer alone: no include directory or definitions (it does not preprocess), and no
+    // warnings among its tokens.
+    tool_run lex("the lexer",
+                 {o_.clang, "-x", "c++", "-std=c++20", "-w", "-fsyntax-only", "-Xclang", "-dump-raw-tokens", file},
                  scratch, "lex");
     tool_run pp("the preprocessor", {o_.clang}, scratch, "pp");
     pp.argv.insert(pp.argv.end(), compile.begin(), compile.end());
@@ -1048,7 +1052,6 @@ int judge::run() {
     // The three run at once: clang-query's parse is the long one.
     for (tool_run* r : {&lex, &pp, &ast}) start(*r);
     for (tool_run* r : {&lex, &pp, &ast}) finish(*r);
-    std::error_code ec;
     fs::remove_all(scratch, ec);
 
     for (const tool_run* r : {&lex, &pp, &ast}) {
