@@ -11,7 +11,8 @@
 #
 # COOKIEJAR_POLICY_COMMAND is the program and the arguments every run shares (the tools, the
 # repository, the include directory, the unit checks' backend); a run adds --file and --allow.
-# The global property COOKIEJAR_POLICY_LESSONS lists each lesson's "NN-topic=header,header".
+# The global property COOKIEJAR_POLICY_LESSONS lists the lessons' folders (NN-topic), and
+# COOKIEJAR_POLICY_HEADERS_<NN-topic> each one's allowed headers.
 include_guard(GLOBAL)
 
 # The test case's sentence: the end of the CTest name and the record's `check`.
@@ -86,22 +87,19 @@ function(cookiejar_policy_checks)
     list(APPEND allow --allow "${h}")
   endforeach()
   # For the policy check's own tests (checks/policy), which judge every solution too.
-  string(REPLACE ";" "," headers_text "${P_HEADERS}")
-  set_property(GLOBAL APPEND PROPERTY COOKIEJAR_POLICY_LESSONS "${P_DIR}=${headers_text}")
-  set(prefix "lesson${P_NUMBER}")
+  set_property(GLOBAL APPEND PROPERTY COOKIEJAR_POLICY_LESSONS "${P_DIR}")
+  set_property(GLOBAL PROPERTY COOKIEJAR_POLICY_HEADERS_${P_DIR} "${P_HEADERS}")
   if(COOKIEJAR_SCOPE STREQUAL "student")
-    set(variants "student=${PROJECT_SOURCE_DIR}/lessons/${P_DIR}/bounded_buffer.hpp")
+    _cookiejar_policy_test(${P_NUMBER} student "${PROJECT_SOURCE_DIR}/lessons/${P_DIR}/bounded_buffer.hpp" ${allow})
   else()
-    set(variants "solution=${PROJECT_SOURCE_DIR}/solutions/${P_DIR}/bounded_buffer.hpp"
-                 "starter=${PROJECT_SOURCE_DIR}/lessons/${P_DIR}/bounded_buffer.hpp")
+    _cookiejar_policy_test(${P_NUMBER} solution "${PROJECT_SOURCE_DIR}/solutions/${P_DIR}/bounded_buffer.hpp" ${allow})
+    _cookiejar_policy_test(${P_NUMBER} starter "${PROJECT_SOURCE_DIR}/lessons/${P_DIR}/bounded_buffer.hpp" ${allow})
   endif()
-  foreach(entry IN LISTS variants)
-    string(FIND "${entry}" "=" eq)
-    string(SUBSTRING "${entry}" 0 ${eq} variant)
-    math(EXPR from "${eq} + 1")
-    string(SUBSTRING "${entry}" ${from} -1 file)
-    set(name "${prefix}.${variant}.policy.${COOKIEJAR_POLICY_SENTENCE}")
-    add_test(NAME "${name}" COMMAND ${COOKIEJAR_POLICY_COMMAND} --file "${file}" ${allow})
-    set_tests_properties("${name}" PROPERTIES LABELS "${prefix};${variant};policy" TIMEOUT 120)
-  endforeach()
+endfunction()
+
+# _cookiejar_policy_test(<NN> <variant> <file> <--allow header>...)
+function(_cookiejar_policy_test nn variant file)
+  set(name "lesson${nn}.${variant}.policy.${COOKIEJAR_POLICY_SENTENCE}")
+  add_test(NAME "${name}" COMMAND ${COOKIEJAR_POLICY_COMMAND} --file "${file}" ${ARGN})
+  set_tests_properties("${name}" PROPERTIES LABELS "lesson${nn};${variant};policy" TIMEOUT 120)
 endfunction()
