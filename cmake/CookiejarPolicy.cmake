@@ -43,7 +43,8 @@ if(NOT COOKIEJAR_LESSONS STREQUAL "none")
   message(STATUS "cookiejar: policy check with ${COOKIEJAR_CLANG_QUERY} and ${COOKIEJAR_POLICY_CLANG}")
 endif()
 
-# The program, once per build tree, with the backend definition the unit checks compile with.
+# The program, once per build tree (its own code needs only the standard library and
+# <cookiejar/verdict.hpp>, so every lesson build can build it).
 function(_cookiejar_policy_program)
   if(TARGET cookiejar_policy_check)
     return()
@@ -58,7 +59,8 @@ endfunction()
 
 if(NOT COOKIEJAR_LESSONS STREQUAL "none")
   _cookiejar_policy_program()
-  # The unit checks' backend (cookiejar_unit, defined before this file is included).
+  # Every run compiles the file with the unit checks' backend definition (cookiejar_unit,
+  # defined before this file is included), so it reads the code those checks run.
   get_target_property(cookiejar_unit_definitions cookiejar_unit INTERFACE_COMPILE_DEFINITIONS)
   set(COOKIEJAR_POLICY_COMMAND
     "$<TARGET_FILE:cookiejar_policy_check>"
