@@ -46,7 +46,6 @@
 #include <filesystem>
 #include <fstream>
 #include <optional>
-#include <regex>
 #include <set>
 #include <sstream>
 #include <string>
@@ -279,6 +278,40 @@ std::string trim(std::string_view s) {
 }
 
 bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
+bool ends_with(std::string_view s, std::string_view p) { return s.size() >= p.size() && s.substr(s.size() - p.size()) == p; }
+
+// A whole number that is all of `s`.
+std::optional<unsigned> number_of(std::string_view s) {
+    if (s.empty() || s.size() > 9 || !std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; }))
+        return std::nullopt;
+    return static_cast<unsigned>(std::stoul(std::string(s)));
+}
+
+// "path:line:column", as the tools name a place.
+struct tool_place {
+    std::string path;
+    unsigned line = 0, column = 0;
+};
+std::optional<tool_place> place_of(std::string_view s) {
+    const auto c2 = s.rfind(':');
+    if (c2 == std::string_view::npos || c2 == 0) return std::nullopt;
+    const auto c1 = s.rfind(':', c2 - 1);
+    if (c1 == std::string_view::npos || c1 == 0) return std::nullopt;
+    const auto line = number_of(s.substr(c1 + 1, c2 - c1 - 1));
+    const auto column = number_of(s.substr(c2 + 1));
+    if (!line || !column) return std::nullopt;
+    return tool_place{std::string(s.substr(0, c1)), *line, *column};
+}
+
+// The text after `open` up to the next `close`, searched from `from`.
+std::optional<std::string_view> between(std::string_view s, std::string_view open, std::string_view close,
+                                        std::size_t from = 0) {
+    const auto b = s.find(open, from);
+    if (b == std::string_view::npos) return std::nullopt;
+    const auto e = s.find(close, b + open.size());
+    if (e == std::string_view::npos) return std::nullopt;
+    return s.substr(b + open.size(), e - b - open.size());
+}
 
 std::vector<std::string_view> split_lines(std::string_view text) {
     std::vector<std::string_view> out;
@@ -597,39 +630,47 @@ struct binding {
 // "N match(es)."; a count that disagrees, or fewer commands than sent, is not understood.
 std::optional<std::vector<std::vector<binding>>> read_matches(const std::string& out, std::size_t commands,
                                                               std::string& why) {
-    static const std::regex match_head("^Match #([0-9]+):$");
-    static const std::regex note("^(.*):([0-9]+):([0-9]+): note: \"([^\"]+)\" binds here$");
-    static const std::regex binding_head("^Binding for \"([^\"]+)\":$");
-    static const std::regex summary("^([0-9]+) match(es)?\\.$");
+    // The four kinds of line that matter:
+    //   Match #3:
+    //   /path/file.hpp:41:13: note: "forbidden" binds here
+    //   Binding for "forbidden":          (then one line: the first of the node's dump)
+    //   3 matches.
     std::vector<std::vector<binding>> result(1);
     std::size_t in_match = 0;
     binding* awaiting_dump = nullptr;
-    for (const auto line_view : split_lines(out)) {
-        const std::string line(line_view);
-        std::smatch m;
+    for (const auto line : split_lines(out)) {
         if (awaiting_dump) {
-            awaiting_dump->dump = line;
+            awaiting_dump->dump = std::string(line);
             awaiting_dump = nullptr;
             continue;
         }
-        if (std::regex_match(line, m, match_head)) {
-            in_match = std::stoul(m[1].str());
+        const auto match_number =
+            starts_with(line, "Match #") && ends_with(line, ":") ? number_of(line.substr(7, line.size() - 8)) : std::nullopt;
+        const auto space = line.find(' ');
+        const auto summary_count =
+            space != std::string_view::npos && (line.substr(space) == " match." || line.substr(space) == " matches.")
+                ? number_of(line.substr(0, space))
+                : std::nullopt;
+        if (match_number) {
+            in_match = *match_number;
             if (in_match != result.back().size() + 1) {
                 why = "clang-query numbered its matches out of order";
                 return std::nullopt;
             }
             result.back().push_back({});
-        } else if (in_match > 0 && std::regex_match(line, m, note)) {
+        } else if (in_match > 0 && ends_with(line, "\" binds here")) {
+            const auto at = line.rfind(": note: \"");
+            const auto place = at == std::string_view::npos ? std::nullopt : place_of(line.substr(0, at));
             auto& b = result.back().back();
-            if (b.name.empty()) {
-                b.name = m[4].str();
-                b.line = static_cast<unsigned>(std::stoul(m[2].str()));
-                b.column = static_cast<unsigned>(std::stoul(m[3].str()));
+            if (place && b.name.empty()) {
+                b.name = std::string(line.substr(at + 9, line.size() - 12 - (at + 9)));
+                b.line = place->line;
+                b.column = place->column;
             }
-        } else if (in_match > 0 && std::regex_match(line, m, binding_head)) {
-            if (m[1].str() == result.back().back().name) awaiting_dump = &result.back().back();
-        } else if (std::regex_match(line, m, summary)) {
-            if (std::stoul(m[1].str()) != result.back().size()) {
+        } else if (in_match > 0 && starts_with(line, "Binding for \"") && ends_with(line, "\":")) {
+            if (line.substr(13, line.size() - 15) == result.back().back().name) awaiting_dump = &result.back().back();
+        } else if (summary_count) {
+            if (*summary_count != result.back().size()) {
                 why = "clang-query's count of matches disagrees with the matches it printed";
                 return std::nullopt;
             }
@@ -728,13 +769,25 @@ struct referenced {
     std::string name;
     bool nothing_declared = false;
 };
-std::optional<referenced> referenced_name(const std::string& dump) {
-    static const std::regex decl_ref(" (Function|Var) 0x[0-9a-f]+ '([^']*)'");
-    static const std::regex lookup("\\) = '([^']*)'( empty)?");
-    std::smatch m;
-    if (starts_with(dump, "DeclRefExpr ") && std::regex_search(dump, m, decl_ref)) return referenced{m[2].str(), false};
-    if (starts_with(dump, "UnresolvedLookupExpr ") && std::regex_search(dump, m, lookup))
-        return referenced{m[1].str(), m[2].matched};
+//   DeclRefExpr 0x... <a.hpp:12:16, col:21> 'void (int) ...' lvalue Function 0x... '_Exit' 'void (int) ...'
+//   UnresolvedLookupExpr 0x... <a.hpp:7:19> '<overloaded function type>' lvalue (ADL) = 'exit' empty
+std::optional<referenced> referenced_name(std::string_view dump) {
+    if (starts_with(dump, "DeclRefExpr ")) {
+        for (const char* kind : {" Function 0x", " Var 0x"}) {
+            const auto at = dump.find(kind);
+            if (at == std::string_view::npos) continue;
+            if (const auto name = between(dump, " '", "'", at + 1)) return referenced{std::string(*name), false};
+        }
+        return std::nullopt;
+    }
+    if (starts_with(dump, "UnresolvedLookupExpr ")) {
+        const auto at = dump.find(") = '");
+        if (at == std::string_view::npos) return std::nullopt;
+        const auto name = between(dump, "'", "'", at);
+        if (!name) return std::nullopt;
+        const auto after = at + 5 + name->size() + 1;
+        return referenced{std::string(*name), dump.substr(after) == " empty"};
+    }
     return std::nullopt;
 }
 
@@ -867,20 +920,25 @@ void judge::judge_includes(const std::vector<directive>& ds, const tool_run& pp,
 }
 
 void judge::judge_compile_errors(const std::string& stderr_text, const char* tool) {
-    static const std::regex error_line("^(.*):([0-9]+):([0-9]+): (fatal )?error: (.*)$");
-    std::smatch m;
-    for (const auto line_view : split_lines(stderr_text)) {
-        const std::string line(line_view);
-        if (!std::regex_match(line, m, error_line)) continue;
+    // "path:line:column: error: message" (or "fatal error:").
+    for (const auto line : split_lines(stderr_text)) {
+        auto at = line.find(": error: ");
+        std::size_t skip = 9;
+        if (const auto fatal = line.find(": fatal error: "); fatal != std::string_view::npos && fatal < at) {
+            at = fatal;
+            skip = 15;
+        }
+        if (at == std::string_view::npos) continue;
+        const auto place = place_of(line.substr(0, at));
+        if (!place) continue;
         if (compile_error_seen_) return;  // the first error says enough; the build says the rest
         compile_error_seen_ = true;
-        const fs::path at = m[1].str();
         std::error_code ec;
-        const bool here = fs::weakly_canonical(at, ec) == fs::weakly_canonical(o_.file, ec);
-        const unsigned l = here ? static_cast<unsigned>(std::stoul(m[2].str())) : 0;
-        add(rule::compiles, l,
-            "does not compile on its own: " + (here ? std::string() : shown_path(at, o_.repository) + ":" + m[2].str() + ": ") +
-                m[5].str(),
+        const bool here = fs::weakly_canonical(place->path, ec) == fs::weakly_canonical(o_.file, ec);
+        add(rule::compiles, here ? place->line : 0,
+            "does not compile on its own: " +
+                (here ? std::string() : shown_path(place->path, o_.repository) + ":" + std::to_string(place->line) + ": ") +
+                std::string(line.substr(at + skip)),
             tool);
         return;
     }
@@ -928,13 +986,10 @@ void judge::judge_ast(const tool_run& q, const query& qs) {
     for (const auto& b : (*matches)[1]) {
         if (starts_with(b.name, "in ")) {
             // The name's line, from the dump: "<range> line:10:7 class counting_semaphore ...".
-            static const std::regex name_line("^[A-Za-z]+ 0x[0-9a-f]+ .*?> line:([0-9]+):[0-9]+ ");
-            std::smatch m;
-            if (std::regex_search(b.dump, m, name_line)) {
-                binding at_name = b;
-                at_name.line = static_cast<unsigned>(std::stoul(m[1].str()));
+            const auto name_line = between(b.dump, "> line:", ":");
+            if (const auto l = name_line ? number_of(*name_line) : std::nullopt) {
                 const std::string root = b.name.substr(3);
-                add(rule::namespaces, at_name.line,
+                add(rule::namespaces, *l,
                     "declares something in " + (root == "reserved" ? std::string("a namespace whose name is reserved to the compiler and its library") : "namespace " + root) +
                         " (a specialization of one of its templates, or a definition of one of its names)",
                     found_by);
