@@ -90,6 +90,7 @@ set(COOKIEJAR_ANALYSES unit stress model)
 set(COOKIEJAR_MAIN_unit cookiejar_main_plain)
 set(COOKIEJAR_MAIN_stress cookiejar_main_tsan)
 set(COOKIEJAR_MAIN_model cookiejar_main_plain)
+include(CookiejarPolicy)
 
 # cookiejar_discover_tests(<target> PREFIX <p> LABELS <label>... [TIMEOUT <s>])
 # One CTest test per Catch2 test case, named <p><test case>. catch_discover_tests
@@ -153,6 +154,8 @@ endfunction()
 #   UNIT <sources>  STRESS <sources>  MODEL <sources>   (any of them; each one executable)
 #   MODEL_BACKEND unit                                  (optional: build the model checks on the
 #                                                        plain unit backend instead of Relacy)
+#   HEADERS <header>...                                 (the course headers the chapter lets the file
+#                                                        include: the policy check, cmake/CookiejarPolicy.cmake)
 #   DEMO <sources>)                                     (a demo program, std backend: built against
 #                                                        the lesson in the student scope and against
 #                                                        the solution, and run once as a test, in the
@@ -160,7 +163,7 @@ endfunction()
 #
 # Reads checks/NN-topic/mutants/manifest.json: which check must catch each mutant and the starter.
 function(cookiejar_lesson)
-  cmake_parse_arguments(L "" "NUMBER;TOPIC;MODEL_BACKEND" "UNIT;STRESS;MODEL;DEMO" ${ARGN})
+  cmake_parse_arguments(L "" "NUMBER;TOPIC;MODEL_BACKEND" "UNIT;STRESS;MODEL;DEMO;HEADERS" ${ARGN})
   if(L_MODEL_BACKEND)
     set(COOKIEJAR_BACKEND_model cookiejar_${L_MODEL_BACKEND})
   endif()
@@ -170,6 +173,7 @@ function(cookiejar_lesson)
   set(prefix "lesson${L_NUMBER}")
   set(COOKIEJAR_LESSON_NAMESPACE "lesson${L_NUMBER}")
   set(driver "${PROJECT_SOURCE_DIR}/checks/tools/expect-caught.cmake")
+  cookiejar_policy_checks(NUMBER ${L_NUMBER} DIR ${dir} HEADERS ${L_HEADERS})
 
   set(analyses "")
   foreach(a IN LISTS COOKIEJAR_ANALYSES)
