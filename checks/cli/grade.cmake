@@ -2,9 +2,10 @@
 # report formats, the tamper manifest, and their tests. Included by CMakeLists.txt here.
 #
 #   cookiejar_grade_tests  the report formats, the points, the manifest (fast; label cli)
-#   cookiejar_grade_e2e    `grade` on lesson 01's starter, its solution and the Gradescope
-#                          kit's sample submission, in one scratch copy of the repository
-#                          (labels cli, end-to-end; they take turns on that copy)
+#   cookiejar_grade_e2e    `grade` on lesson 01's starter, its solution, a compile error, a
+#                          correct jar that prints a lot, and the Gradescope kit's sample
+#                          submission, in one scratch copy of the repository (labels cli,
+#                          end-to-end; they take turns on that copy with `check 01`'s test)
 
 target_sources(cookiejar_cli_core PRIVATE
   src/grade.cpp
@@ -37,6 +38,7 @@ target_link_libraries(cookiejar_grade_e2e PRIVATE cookiejar_cli_core cookiejar_m
 target_compile_definitions(cookiejar_grade_e2e PRIVATE
   COOKIEJAR_CLI_EXE="$<TARGET_FILE:cookiejar>"
   COOKIEJAR_CLI_REPO="${PROJECT_SOURCE_DIR}"
+  COOKIEJAR_CLI_TESTS_DIR="${CMAKE_CURRENT_SOURCE_DIR}/tests"
   COOKIEJAR_GRADE_SCRATCH="${CMAKE_CURRENT_BINARY_DIR}/grade-scratch")
 add_dependencies(cookiejar_grade_e2e cookiejar)
 cookiejar_discover_tests(cookiejar_grade_e2e PREFIX "cli." LABELS cli end-to-end TIMEOUT 300)

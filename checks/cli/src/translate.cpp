@@ -167,12 +167,12 @@ void race(const verdict::finding& f, const lesson_info& lesson, finding& out) {
   const auto holding = [&](const verdict::memory_access& a) {
     if (!locks_known) return std::string();
     if (a.locks.empty()) return std::string(" holding no lock");
-    std::string out = " holding ";
+    std::string text = " holding ";
     for (std::size_t i = 0; i < a.locks.size(); ++i) {
       const auto name = mutex_member(source_line(lesson, a.locks[i].created_at));
-      out += (i ? " and " : "") + (name.empty() ? "mutex " + a.locks[i].id : name);
+      text += (i ? " and " : "") + (name.empty() ? "mutex " + a.locks[i].id : name);
     }
-    return out;
+    return text;
   };
   const auto fn = [](const verdict::memory_access& a) { return a.function.empty() ? std::string("(outside your file)") : a.function; };
   const auto code_now = source_line(lesson, now.at);

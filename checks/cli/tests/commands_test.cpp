@@ -90,3 +90,36 @@ TEST_CASE("doctor.a ready machine passes every item, ThreadSanitizer by flagging
   CHECK(k.out.str().find("a racy test program was flagged") != std::string::npos);
   CHECK(k.out.str().find("MISSING") == std::string::npos);
 }
+
+// replay needs a built lesson and a string `check` printed; anything else is refused with
+// what to do instead, and nothing is built or changed.
+TEST_CASE("replay.a string that is not a replay string, or a lesson never built, is refused with what to do", "[cli]") {
+  course k("replay");
+  const auto file = k.root / "lessons" / "02-lock" / "bounded_buffer.hpp";
+  const auto before = fs::last_write_time(file);
+  CHECK(cookiejar::replay_command(k.c, "02", "no schedule here", false) == 2);
+  CHECK(k.err.str().find("that is not a replay string. Copy the whole quoted string after `cookiejar replay 02`") !=
+        std::string::npos);
+  k.err.str("");
+  CHECK(cookiejar::replay_command(k.c, "02", "bounded2:1 2 3 @two producers", true) == 2);
+  CHECK(k.err.str().find("lesson 02 has not been built yet. Run `cookiejar check 02` first") != std::string::npos);
+  CHECK(k.out.str().empty());
+  CHECK(!fs::exists(k.root / "build" / "lesson-02"));
+  CHECK(fs::last_write_time(file) == before);
+}
+
+// A damaged cookiejar-last.json must never show a lesson as passing, nor stop `list`.
+TEST_CASE("list.a last result with wrong types or unknown statuses reads as failing", "[cli]") {
+  course k("damaged");
+  const auto last = k.root / "build" / "lesson-02" / "cookiejar-last.json";
+  fs::create_directories(last.parent_path());
+  std::ofstream(last) << R"({"number": 2, "build_status": "built", "checks": [
+      {"name": "lesson02.student.unit.a", "status": "passed", "seconds": "soon"},
+      {"name": "lesson02.student.unit.b", "status": "green", "findings": [{"bug_class": 7}]},
+      "not a check"]})";
+  REQUIRE(cookiejar::list_command(k.c) == 0);
+  const auto text = k.out.str();
+  const auto row = text.substr(text.find("02   "), text.find('\n', text.find("02   ")) - text.find("02   "));
+  CHECK(row.find("failing") != std::string::npos);
+  CHECK(row.find("1/2") != std::string::npos);
+}

@@ -83,6 +83,8 @@ TEST_CASE("grade.end to end.the lesson 01 starter loses points, its failures are
   CHECK(lesson["build_status"] == "built");
   CHECK(lesson["max_score"].get<double>() == grading_total());
   CHECK(lesson["score"].get<double>() < lesson["max_score"].get<double>());
+  const auto starter = json::parse(scratch::read(fs::path(COOKIEJAR_CLI_TESTS_DIR) / "starters.json"))["01"];
+  CHECK(lesson["score"] == starter["points"][0]);  // lesson 01 has no stress check: exactly
   CHECK(lesson["notes"].empty());
 
   const auto known = lesson01_bug_classes();
