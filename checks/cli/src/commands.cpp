@@ -24,10 +24,17 @@ fs::path state_file(const run_options& run) { return build_root_of(run) / "cooki
 
 lesson_status status_of_lesson(const lesson_info& lesson, const run_options& run) {
   lesson_status s;
-  // Not started: the student's file is still the starter as committed (git knows it).
+  // Not started: the student's file is still the starter as committed (git knows it),
+  // in the course's own repository: a copy of the course inside some other checkout
+  // (a build folder, a scratch copy) is not that repository's file.
   const fs::path file = lesson.lesson_dir / "bounded_buffer.hpp";
   const auto rel = fs::relative(file, run.repo).string();
-  const auto pristine = run_process({"git", "-C", run.repo.string(), "show", "HEAD:" + rel});
+  const auto top = run_process({"git", "-C", run.repo.string(), "rev-parse", "--show-toplevel"});
+  std::error_code same_ec;
+  const bool own_repository = top.exit_code == 0 && !top.output.empty() &&
+                              fs::equivalent(top.output.substr(0, top.output.find('\n')), run.repo, same_ec);
+  const auto pristine = own_repository ? run_process({"git", "-C", run.repo.string(), "show", "HEAD:" + rel})
+                                       : process_result{.exit_code = 1};
   const bool untouched = pristine.exit_code == 0 && read_file(file) == pristine.output;
   const auto last = load_json(lesson_build_dir(lesson, run) / "cookiejar-last.json");
   if (last) {

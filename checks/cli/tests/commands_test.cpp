@@ -123,3 +123,31 @@ TEST_CASE("list.a last result with wrong types or unknown statuses reads as fail
   CHECK(row.find("failing") != std::string::npos);
   CHECK(row.find("1/2") != std::string::npos);
 }
+
+// A copy of the course inside another checkout (a build folder, a scratch copy) is not
+// that checkout's file: its lessons are failing, not "not started".
+TEST_CASE("list.a course inside another git repository is judged by its own files, not that repository's", "[cli]") {
+  course outer("outer");
+  const auto git = [&](const fs::path& at, std::vector<std::string> args) {
+    args.insert(args.begin(), {"git", "-C", at.string(), "-c", "user.name=t", "-c", "user.email=t@t"});
+    return cookiejar::run_process(args).exit_code;
+  };
+  REQUIRE(git(outer.root, {"init", "-q"}) == 0);
+  REQUIRE(git(outer.root, {"add", "."}) == 0);
+  REQUIRE(git(outer.root, {"commit", "-qm", "starters"}) == 0);
+  // The same course, copied below the outer checkout, with a last result that fails.
+  const auto inner = outer.root / "build" / "copy";
+  fs::create_directories(inner);
+  fs::copy(outer.root / "lessons", inner / "lessons", fs::copy_options::recursive);
+  fs::copy(outer.root / "checks", inner / "checks", fs::copy_options::recursive);
+  fs::copy(outer.root / "CMakePresets.json", inner / "CMakePresets.json");
+  const auto last = inner / "build" / "lesson-02" / "cookiejar-last.json";
+  fs::create_directories(last.parent_path());
+  std::ofstream(last) << R"({"build_status": "built", "checks": [{"status": "failed"}]})";
+  outer.c.run.repo = inner;
+  outer.c.run.build_root = inner / "build";
+  REQUIRE(cookiejar::list_command(outer.c) == 0);
+  const auto text = outer.out.str();
+  const auto row = text.substr(text.find("02   "), text.find('\n', text.find("02   ")) - text.find("02   "));
+  CHECK(row.find("failing") != std::string::npos);
+}

@@ -23,7 +23,7 @@ const fs::path real_repo = COOKIEJAR_CLI_REPO;
 
 cookiejar::process_result cookiejar_cli(const fs::path& root, std::vector<std::string> args) {
   args.insert(args.begin(), {COOKIEJAR_CLI_EXE, "--repo", root.string(), "--quiet"});
-  return cookiejar::run_process(args, {.timeout_seconds = 200, .environment = {"NO_COLOR=1"}});
+  return cookiejar::run_process(args, {.timeout_seconds = 1100, .environment = {"NO_COLOR=1", cookiejar::scratch::checks_own_limits}});
 }
 
 bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
@@ -66,7 +66,7 @@ TEST_CASE("end-to-end.check fails the lesson 01 starter with its bug classes, th
       {"sh", "-c",
        std::string("\"$0\" --repo \"$1\" --quiet watch 01 --max-runs 2 --poll 0.2 & sleep 4; echo note > \"$2\"; wait"),
        COOKIEJAR_CLI_EXE, root.string(), notes.string()},
-      {.timeout_seconds = 120, .environment = {"NO_COLOR=1"}});
+      {.timeout_seconds = 120, .environment = {"NO_COLOR=1", cookiejar::scratch::checks_own_limits}});
   fs::remove(notes);
   INFO(watched.output);
   CHECK(watched.exit_code == 0);

@@ -26,6 +26,7 @@ inline cookiejar::process_options limited(double seconds, const std::filesystem:
   cookiejar::process_options options;
   options.timeout_seconds = seconds;
   options.working_directory = folder;
+  options.environment = {scratch::checks_own_limits};
   return options;
 }
 
@@ -44,7 +45,7 @@ graded grade(const fs::path& repo, const std::string& format) {
   graded g;
   g.run = run_process({COOKIEJAR_CLI_EXE, "--repo", repo.string(), "-q", "grade", "01", "--format", format,
                        "--output", output.string(), "--rounds", "1"},
-                      limited(240));
+                      limited(1100));
   if (fs::exists(output)) g.report = scratch::read(output);
   return g;
 }

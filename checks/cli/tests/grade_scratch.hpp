@@ -12,6 +12,11 @@ namespace cookiejar::scratch {
 
 namespace fs = std::filesystem;
 
+// For the environment of a command an end-to-end test runs: the checks it runs keep
+// their own time limits. The test itself has a longer one (CJ_TEST_SECONDS, set by
+// CMake for the whole test, since it builds lessons), which its children must not inherit.
+inline const std::string checks_own_limits = "CJ_TEST_SECONDS=";
+
 inline std::string read(const fs::path& file) {
   std::ifstream in(file, std::ios::binary);
   std::stringstream text;

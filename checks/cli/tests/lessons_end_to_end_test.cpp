@@ -23,14 +23,14 @@ const fs::path real_repo = COOKIEJAR_CLI_REPO;
 
 cookiejar::process_result cookiejar_cli(const fs::path& repo, std::vector<std::string> args, std::string input = {}) {
   args.insert(args.begin(), {COOKIEJAR_CLI_EXE, "--repo", repo.string(), "--quiet"});
-  if (input.empty()) return cookiejar::run_process(args, {.timeout_seconds = 1200, .environment = {"NO_COLOR=1"}});
+  if (input.empty()) return cookiejar::run_process(args, {.timeout_seconds = 1800, .environment = {"NO_COLOR=1", cookiejar::scratch::checks_own_limits}});
   // stdin from a file: what a student would type, one Enter per step.
   const auto typed = repo / "typed.txt";
   std::ofstream(typed) << input;
   std::string line = "exec";
   for (const auto& a : args) line += " " + cookiejar::shell_quote(a);
   return cookiejar::run_process({"sh", "-c", line + " < " + cookiejar::shell_quote(typed.string())},
-                                {.timeout_seconds = 1200, .environment = {"NO_COLOR=1"}});
+                                {.timeout_seconds = 1800, .environment = {"NO_COLOR=1", cookiejar::scratch::checks_own_limits}});
 }
 
 bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
