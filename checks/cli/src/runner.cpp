@@ -44,15 +44,6 @@ bool has_preset(const fs::path& repo, const std::string& preset) {
   return false;
 }
 
-std::string last_lines(const std::string& text, std::size_t count) {
-  std::size_t at = text.size();
-  while (count-- > 0 && at > 0) {
-    at = text.rfind('\n', at - 1);
-    if (at == std::string::npos) return text;
-  }
-  return text.substr(at == 0 ? 0 : at + 1);
-}
-
 }  // namespace
 
 // The Catch2 sentence of a CTest name lessonNN.<variant>.<analysis>.<sentence>.

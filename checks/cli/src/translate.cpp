@@ -33,6 +33,14 @@ std::vector<std::string> lines_of(const std::string& text) {
   return lines;
 }
 
+// The first line of `text`, trimmed, without the ':' that announces the lines after it.
+std::string headline(const std::string& text) {
+  const auto lines = lines_of(text);
+  auto line = lines.empty() ? std::string() : trim(lines.front());
+  if (!line.empty() && line.back() == ':') line.pop_back();
+  return line;
+}
+
 // Every line of `text` without its first `n` characters of indentation.
 std::string dedent(const std::string& text, std::size_t n) {
   std::string out;
@@ -271,8 +279,7 @@ finding translate_finding(const verdict::finding& f, analysis found_by, const ch
   // The promise's first line is what failed; a model checker lists the calls and their
   // results on the lines after it, which belong with the details.
   const auto lines = lines_of(f.promise);
-  out.property = lines.empty() ? "" : trim(lines.front());
-  if (!out.property.empty() && out.property.back() == ':') out.property.pop_back();
+  out.property = headline(f.promise);
   std::string rest;
   for (std::size_t i = 1; i < lines.size(); ++i) rest += trim(lines[i]) + "\n";
 
@@ -304,10 +311,8 @@ finding translate_finding(const verdict::finding& f, analysis found_by, const ch
     case source::assertion:
     case source::exception:
       // REQUIRE(problem.empty()) says only "false": the check's message says what failed.
-      if ((f.expansion == "false" || f.expansion == "true") && !f.messages.empty()) {
-        out.property = trim(lines_of(f.messages.front()).empty() ? "" : lines_of(f.messages.front()).front());
-        if (!out.property.empty() && out.property.back() == ':') out.property.pop_back();
-      }
+      if ((f.expansion == "false" || f.expansion == "true") && !f.messages.empty())
+        out.property = headline(f.messages.front());
       out.details = rest + assertion_details(f);
       break;
     case source::policy:
@@ -323,9 +328,7 @@ std::vector<finding> translate_no_verdict(const std::string& problem, const std:
   finding f;
   f.found_by = found_by;
   f.property = problem;
-  const auto lines = lines_of(output);
-  const std::size_t from = lines.size() > 15 ? lines.size() - 15 : 0;
-  for (std::size_t i = from; i < lines.size(); ++i) f.details += lines[i] + "\n";
+  f.details = last_lines(output, 15);
   return {f};
 }
 
@@ -359,9 +362,7 @@ std::vector<finding> translate(const verdict::run_verdict& v, const check_result
     f.property = v.reason.empty() ? fmt::format("the check {}", key_of(check.status)) : v.reason;
     if (check.status == check_status::crashed) f.bug_class = verdict::bug::crash;
     if (check.status == check_status::ended_early) f.bug_class = verdict::bug::process_ended;
-    const auto tail = lines_of(v.output_tail.empty() ? v.output_head : v.output_tail);
-    const std::size_t from = tail.size() > 15 ? tail.size() - 15 : 0;
-    for (std::size_t i = from; i < tail.size(); ++i) f.details += tail[i] + "\n";
+    f.details = last_lines(v.output_tail.empty() ? v.output_head : v.output_tail, 15);
     unique.push_back(std::move(f));
   }
   return unique;

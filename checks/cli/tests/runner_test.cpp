@@ -9,6 +9,7 @@
 #include "commands.hpp"
 #include "process.hpp"
 #include "runner.hpp"
+#include "text.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -203,4 +204,11 @@ TEST_CASE("runner.a CTest listing gives each check's command, folder, time limit
   CHECK(cookiejar::sentence_of(specs[0].name) == "two producers");
   CHECK(cookiejar::sentence_of("lesson02.student.unit.a b. c") == "a b. c");
   CHECK(cookiejar::parse_test_list("not json").empty());
+}
+
+TEST_CASE("runner.the last lines of a text are its last lines, or all of it", "[cli]") {
+  CHECK(cookiejar::last_lines("a\nb\nc\n", 2) == "b\nc\n");
+  CHECK(cookiejar::last_lines("a\nb\nc", 2) == "b\nc");
+  CHECK(cookiejar::last_lines("a\nb\n", 15) == "a\nb\n");
+  CHECK(cookiejar::last_lines("", 3).empty());
 }

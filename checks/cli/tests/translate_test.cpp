@@ -39,6 +39,17 @@ verdict::run_verdict verdict_with(std::vector<verdict::finding> findings, verdic
   return v;
 }
 
+// A golden case that must translate to exactly one finding, of bug class `b` at
+// `location` ("" when the records name no line), printed exactly as expected.txt says.
+cookiejar::golden::outcome one_finding(const std::string& name, bug b, const std::string& location) {
+  auto o = run(name);
+  REQUIRE(o.findings.size() == 1);
+  CHECK(o.findings[0].bug_class == b);
+  CHECK(o.findings[0].location == location);
+  CHECK(o.actual == o.expected);
+  return o;
+}
+
 cookiejar::check_result failed_check(verdict::analysis of = verdict::analysis::unit) {
   cookiejar::check_result c;
   c.name = "lesson02.student.unit.a check";
@@ -54,14 +65,10 @@ cookiejar::check_result failed_check(verdict::analysis of = verdict::analysis::u
 // A wrong translator would name one access only, lose which mutex the writer held, or
 // blame the harness's stress_check.hpp line instead of the student's line.
 TEST_CASE("translate.a data race names both lines and the mutex each held", "[cli][golden]") {
-  const auto o = run("tsan-data-race-unlocked-size");
-  REQUIRE(o.findings.size() == 1);
-  CHECK(o.findings[0].bug_class == bug::data_race);
-  CHECK(o.findings[0].location == "lessons/02-lock/bounded_buffer.hpp:73");
+  const auto o = one_finding("tsan-data-race-unlocked-size", bug::data_race, "lessons/02-lock/bounded_buffer.hpp:73");
   CHECK(o.findings[0].property == "a data race on count_: size() reads it holding no lock, while try_put() writes it holding mutex_");
   CHECK(has(o.actual, "size() reads count_ at line 73 holding no lock, while try_put() writes it at line 45 holding mutex_"));
   CHECK(has(o.actual, "observer 0 (T7) reads count_ in size()"));
-  CHECK(o.actual == o.expected);
 }
 
 // A wrong translator would say "holding no lock" for both when the record could not
@@ -81,104 +88,67 @@ TEST_CASE("translate.a data race whose locks are not known says nothing about th
 
 // A wrong translator would call it a data race, or name the mutexes by ThreadSanitizer's numbers.
 TEST_CASE("translate.a lock-order inversion names both mutexes and both lines", "[cli][golden]") {
-  const auto o = run("tsan-lock-order-inversion");
-  REQUIRE(o.findings.size() == 1);
-  CHECK(o.findings[0].bug_class == bug::lock_order_inversion);
-  CHECK(o.findings[0].location == "lessons/02-lock/bounded_buffer.hpp:63");
+  const auto o = one_finding("tsan-lock-order-inversion", bug::lock_order_inversion, "lessons/02-lock/bounded_buffer.hpp:63");
   CHECK(has(o.actual, "consumer 0 (T5) locks stats_mutex_ while holding mutex_"));
   CHECK(has(o.actual, "observer 0 (T7) locks mutex_ while holding stats_mutex_"));
-  CHECK(o.actual == o.expected);
 }
 
 // ---- the model checker and the schedule explorer ----
 
 // A wrong translator would drop the table, or print Relacy's command instead of `cookiejar replay`.
 TEST_CASE("translate.a model-check failure keeps the interleaving and offers cookiejar replay", "[cli][golden]") {
-  const auto o = run("model-check-then-act");
-  REQUIRE(o.findings.size() == 1);
-  CHECK(o.findings[0].bug_class == bug::check_then_act);
+  const auto o = one_finding("model-check-then-act", bug::check_then_act, "lessons/02-lock/bounded_buffer.hpp:41");
   CHECK(has(o.actual, "| producer 0          | producer 1          | consumer 0"));
   CHECK(has(o.actual, "    producer 0: try_put(1) -> true\n"));  // the promise's own lines
   CHECK(o.findings[0].replay.rfind("cookiejar replay 02 'bounded2:233 ", 0) == 0);
   CHECK(has(o.findings[0].replay, "@two producers racing for the last place never both get in'"));
-  CHECK(o.actual == o.expected);
 }
 
 // A wrong translator would call a leaked lock a plain deadlock, or point at no line.
 TEST_CASE("translate.a lock left locked at the end of a schedule is a lock never released", "[cli][golden]") {
-  const auto o = run("model-lock-never-released");
-  REQUIRE(o.findings.size() == 1);
-  CHECK(o.findings[0].bug_class == bug::lock_never_released);
-  CHECK(o.findings[0].location == "lessons/02-lock/bounded_buffer.hpp:70");
+  const auto o = one_finding("model-lock-never-released", bug::lock_never_released, "lessons/02-lock/bounded_buffer.hpp:70");
   CHECK(has(o.actual, "then: DESTROYING OWNED MUTEX"));
-  CHECK(o.actual == o.expected);
 }
 
 // A wrong translator would miss that the blocked thread holds the mutex while it waits on a semaphore.
 TEST_CASE("translate.a model deadlock with a semaphore wait under the lock is named as such", "[cli][golden]") {
-  const auto o = run("model-deadlock-lock-before-semaphore");
-  REQUIRE(o.findings.size() == 1);
-  CHECK(o.findings[0].bug_class == bug::lock_held_while_waiting);
-  CHECK(o.findings[0].location == "lessons/03-semaphore/bounded_buffer.hpp:60");
-  CHECK(o.actual == o.expected);
+  one_finding("model-deadlock-lock-before-semaphore", bug::lock_held_while_waiting, "lessons/03-semaphore/bounded_buffer.hpp:60");
 }
 
 // A wrong translator would call any deadlock "deadlock"; here a notify woke the wrong thread.
 TEST_CASE("translate.a deadlock of condition-variable waiters is a lost wake-up", "[cli][golden]") {
-  const auto o = run("model-lost-wake-up");
-  REQUIRE(o.findings.size() == 1);
-  CHECK(o.findings[0].bug_class == bug::lost_wake_up);
-  CHECK(o.actual == o.expected);
+  one_finding("model-lost-wake-up", bug::lost_wake_up, "lessons/04-condition/bounded_buffer.hpp:62");
 }
 
 // A wrong translator would miss the spurious wake-up in the table and say "wrong result".
 TEST_CASE("translate.a spurious wake-up in the table means if instead of while", "[cli][golden]") {
-  const auto o = run("model-if-instead-of-while");
-  REQUIRE(o.findings.size() == 1);
-  CHECK(o.findings[0].bug_class == bug::if_instead_of_while);
+  const auto o = one_finding("model-if-instead-of-while", bug::if_instead_of_while, "lessons/04-condition/bounded_buffer.hpp:99");
   CHECK(has(o.actual, "SPURIOUSLY"));
-  CHECK(o.actual == o.expected);
 }
 
 // A wrong translator would call the loop's deadlock a plain "wrong result" and point at no line.
 TEST_CASE("translate.a deadlock on the event loop is a waiter never resumed, at the waiting line", "[cli][golden]") {
-  const auto o = run("async-model-deadlock");
-  REQUIRE(o.findings.size() == 1);
-  CHECK(o.findings[0].bug_class == bug::waiter_never_resumed);
-  CHECK(o.findings[0].location == "lessons/05-async/bounded_buffer.hpp:47");
+  const auto o = one_finding("async-model-deadlock", bug::waiter_never_resumed, "lessons/05-async/bounded_buffer.hpp:47");
   CHECK(o.findings[0].replay == "cookiejar replay 05 'order:0.0@two waiting consumers each get their own cookie'");
   CHECK(has(o.actual, "the steps (time runs down; one task runs at a time;"));
-  CHECK(o.actual == o.expected);
 }
 
 // A wrong translator would point at the last line of the table instead of the co_await.
 TEST_CASE("translate.an overfull jar after a yield is check-then-co_await, at the yield", "[cli][golden]") {
-  const auto o = run("async-model-check-then-co-await");
-  REQUIRE(o.findings.size() == 1);
-  CHECK(o.findings[0].bug_class == bug::check_then_co_await);
-  CHECK(o.findings[0].location == "lessons/05-async/bounded_buffer.hpp:49");
-  CHECK(o.actual == o.expected);
+  one_finding("async-model-check-then-co-await", bug::check_then_co_await, "lessons/05-async/bounded_buffer.hpp:49");
 }
 
 // A wrong translator would report a crash: the woken consumer read an empty slot.
 TEST_CASE("translate.an empty slot read after a wake-up is if instead of while", "[cli][golden]") {
-  const auto o = run("async-model-if-instead-of-while");
-  REQUIRE(o.findings.size() == 1);
-  CHECK(o.findings[0].bug_class == bug::if_instead_of_while);
-  CHECK(o.findings[0].location == "lessons/05-async/bounded_buffer.hpp:58");
-  CHECK(o.actual == o.expected);
+  one_finding("async-model-if-instead-of-while", bug::if_instead_of_while, "lessons/05-async/bounded_buffer.hpp:58");
 }
 
 // ---- watchdogs and the relock detector: the wait-for picture ----
 
 // A wrong translator would point at the second lock, not the one never released.
 TEST_CASE("translate.a relock report points at the lock that was never released", "[cli][golden]") {
-  const auto o = run("relock-lock-never-released");
-  REQUIRE(o.findings.size() == 1);
-  CHECK(o.findings[0].location == "lessons/02-lock/bounded_buffer.hpp:70");
-  CHECK(o.findings[0].bug_class == bug::lock_never_released);
+  const auto o = one_finding("relock-lock-never-released", bug::lock_never_released, "lessons/02-lock/bounded_buffer.hpp:70");
   CHECK(has(o.actual, "locked at   lessons/02-lock/bounded_buffer.hpp:70 and not unlocked since"));
-  CHECK(o.actual == o.expected);
 }
 
 // A wrong translator would count the observer (not blocked) or miss the holder of the mutex.
@@ -235,12 +205,9 @@ TEST_CASE("translate.a waiter resumed by hand is named with the whole message", 
 
 // A wrong translator would show "REQUIRE( problem.empty() ) did not hold: false" as what failed.
 TEST_CASE("translate.a stress run that ends in a loop deadlock is a waiter never resumed", "[cli][golden]") {
-  const auto o = run("async-stress-deadlock");
-  REQUIRE(o.findings.size() == 1);
-  CHECK(o.findings[0].bug_class == bug::waiter_never_resumed);
+  const auto o = one_finding("async-stress-deadlock", bug::waiter_never_resumed, "");
   CHECK(has(o.findings[0].property, "the loop stopped: deadlock"));
   CHECK(has(o.actual, "consumer 0 waits in get() at lessons/05-async/bounded_buffer.hpp:58"));
-  CHECK(o.actual == o.expected);
 }
 
 // ---- the compiler: an outside tool, read as text ----
