@@ -1,6 +1,7 @@
 #include "commands.hpp"
 #include "text.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -8,6 +9,9 @@
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+
+#include <cookiejar/detail/bounded_output.hpp>
+#include <cookiejar/detail/verdict_render.hpp>
 
 #include "process.hpp"
 #include "state.hpp"
@@ -20,17 +24,24 @@ fs::path state_file(const run_options& run) { return build_root_of(run) / "cooki
 
 lesson_status status_of_lesson(const lesson_info& lesson, const run_options& run) {
   lesson_status s;
-  // Not started: the student's file is still the starter as committed (git knows it).
+  // Not started: the student's file is still the starter as committed (git knows it),
+  // in the course's own repository: a copy of the course inside some other checkout
+  // (a build folder, a scratch copy) is not that repository's file.
   const fs::path file = lesson.lesson_dir / "bounded_buffer.hpp";
   const auto rel = fs::relative(file, run.repo).string();
-  const auto pristine = run_process({"git", "-C", run.repo.string(), "show", "HEAD:" + rel});
+  const auto top = run_process({"git", "-C", run.repo.string(), "rev-parse", "--show-toplevel"});
+  std::error_code same_ec;
+  const bool own_repository = top.exit_code == 0 && !top.output.empty() &&
+                              fs::equivalent(top.output.substr(0, top.output.find('\n')), run.repo, same_ec);
+  const auto pristine = own_repository ? run_process({"git", "-C", run.repo.string(), "show", "HEAD:" + rel})
+                                       : process_result{.exit_code = 1};
   const bool untouched = pristine.exit_code == 0 && read_file(file) == pristine.output;
   const auto last = load_json(lesson_build_dir(lesson, run) / "cookiejar-last.json");
   if (last) {
     const auto r = result_from_json(*last);
     s.total = r.checks.size();
-    for (const auto& c : r.checks) s.passed += c.status == "passed";
-    if (r.build_status == "failed")
+    for (const auto& c : r.checks) s.passed += c.status == check_status::passed;
+    if (r.build != build_state::built)
       s.state = "does not build";
     else
       s.state = s.total > 0 && s.passed == s.total ? "passing" : "failing";
@@ -68,11 +79,14 @@ int check_command(const context& c, const std::string& number, bool verbose) {
   *c.out << render_result(result, c.look);
   if (verbose) {
     for (const auto& check : result.checks)
-      if (check.status != "passed") *c.out << fmt::format("\n---- raw output of {} ----\n{}", check.name, check.output);
+      if (check.status != check_status::passed)
+        *c.out << fmt::format("\n---- what {} printed ({} bytes; at most the first and last {} KiB are kept) ----\n{}",
+                              check.name, check.output_bytes, cj::detail::bounded_output::default_keep / 1024,
+                              check.output);
   }
-  if (result.build_status != "built") return 1;
+  if (result.build != build_state::built) return 1;
   for (const auto& check : result.checks)
-    if (check.status != "passed") return 1;
+    if (check.status != check_status::passed) return 1;
   return 0;
 }
 
@@ -130,6 +144,47 @@ std::optional<replay_target> parse_replay(const std::string& text) {
   return replay_target{schedule, text.substr(at + 1)};
 }
 
+namespace {
+
+// The lesson's model or schedule check whose sentence is `sentence`, as CTest lists it.
+std::optional<test_spec> model_check(const fs::path& build, const std::string& sentence, std::string& problem) {
+  const auto specs = list_checks(build, problem);
+  if (!specs) return std::nullopt;
+  for (const auto& spec : *specs) {
+    const auto suffix = ".model." + sentence;
+    if (spec.name.size() > suffix.size() && spec.name.compare(spec.name.size() - suffix.size(), suffix.size(), suffix) == 0)
+      return spec;
+  }
+  problem = fmt::format("the lesson has no model check \"{}\"", sentence);
+  return std::nullopt;
+}
+
+// Why the checks in the build folder may not be the student's file as it is now: it is
+// newer than the check, or differs from the copy kept at the last build. Empty when neither.
+std::string changed_since_build(const lesson_info& lesson, const run_options& run, const test_spec& spec) {
+  const auto file = lesson.lesson_dir / "bounded_buffer.hpp";
+  std::error_code ec;
+  const auto edited = fs::last_write_time(file, ec);
+  const auto exe = std::find(spec.command.begin(), spec.command.end(), "--");
+  if (!ec && exe != spec.command.end() && exe + 1 != spec.command.end()) {
+    std::error_code built_ec;
+    const auto built = fs::last_write_time(*(exe + 1), built_ec);
+    if (!built_ec && edited > built) return "your file is newer than the build";
+  }
+  if (read_file(file) != read_file(built_copy(lesson, run))) return "your file differs from the one the checks were built from";
+  return "";
+}
+
+// The schedule finding of a replayed run (a model checker's or the schedule explorer's).
+const cj::verdict::finding* schedule_finding(const cj::verdict::run_verdict& v) {
+  for (const auto& r : v.records)
+    for (const auto& f : r.findings)
+      if (f.from == cj::verdict::source::model || f.from == cj::verdict::source::schedule) return &f;
+  return nullptr;
+}
+
+}  // namespace
+
 int replay_command(const context& c, const std::string& number, const std::string& replay, bool step) {
   const auto lesson = find_lesson(c.run.repo, number);
   const auto target = parse_replay(replay);
@@ -139,68 +194,86 @@ int replay_command(const context& c, const std::string& number, const std::strin
     return 2;
   }
   const auto build = lesson_build_dir(lesson, c.run);
-  const auto listed = run_process({"ctest", "--test-dir", build.string(), "--show-only=json-v1"});
-  const auto start = listed.output.find('{');
-  const auto j = start == std::string::npos ? nlohmann::json() : nlohmann::json::parse(listed.output.substr(start), nullptr, false);
-  std::vector<std::string> command;
-  fs::path directory;
-  if (!j.is_discarded() && j.contains("tests")) {
-    for (const auto& t : j["tests"]) {
-      const std::string name = t.value("name", "");
-      if (name.find(".model.") == std::string::npos) continue;
-      if (name.size() < target->sentence.size() ||
-          name.compare(name.size() - target->sentence.size(), std::string::npos, target->sentence) != 0)
-        continue;
-      command = t["command"].get<std::vector<std::string>>();
-      for (const auto& p : t["properties"])
-        if (p.value("name", "") == "WORKING_DIRECTORY") directory = p["value"].get<std::string>();
-    }
-  }
-  if (command.empty()) {
-    *c.err << fmt::format("cookiejar replay: lesson {} has no built model check \"{}\". Run `cookiejar check {}` "
-                          "first (it builds the checks in {}).\n",
-                          lesson.number, target->sentence, lesson.number, build.string());
+  if (!fs::exists(build / "CMakeCache.txt")) {
+    *c.err << fmt::format("cookiejar replay: lesson {} has not been built yet. Run `cookiejar check {}` first (it "
+                          "builds the checks in {}).\n",
+                          lesson.number, lesson.number, build.string());
     return 2;
+  }
+  std::string problem;
+  auto spec = model_check(build, target->sentence, problem);
+  if (!spec) {
+    *c.err << fmt::format("cookiejar replay: {}. `cookiejar check {}` lists the model checks that failed, each with "
+                          "its replay string.\n",
+                          problem, lesson.number);
+    return 2;
+  }
+  // A schedule belongs to the code it was found in: replay what the student's file is now.
+  if (const auto why = changed_since_build(lesson, c.run, *spec); !why.empty()) {
+    *c.err << fmt::format("{}: rebuilding lesson {} first ...\n", why, lesson.number);
+    auto quiet = c.run;
+    quiet.show_progress = false;
+    if (auto error = build_lesson(lesson, quiet, [](const std::string&) {})) {
+      *c.err << fmt::format("cookiejar replay: lesson {} does not build now, so there is nothing to replay the "
+                            "schedule on. Fix this first (`cookiejar check {}` says the same):\n\n{}",
+                            lesson.number, lesson.number, render_finding(*error, c.look));
+      return 1;
+    }
+    spec = model_check(build, target->sentence, problem);
+    if (!spec) {
+      *c.err << fmt::format("cookiejar replay: after the rebuild, {}.\n", problem);
+      return 2;
+    }
   }
   *c.out << fmt::format("replaying schedule {} of \"{}\"\n", target->schedule.substr(0, target->schedule.find(' ')),
                         target->sentence);
-  const auto r = run_process(command, {.working_directory = directory,
-                                       .timeout_seconds = 120,
-                                       .environment = {"CJ_MODEL_REPLAY=" + target->schedule}});
-  // The report, cut before Catch2's own summary.
-  std::string report = r.output;
-  if (const auto tilde = report.find("\n~~~~"); tilde != std::string::npos) report = report.substr(0, tilde);
-  if (r.exit_code == 134 || report.find("RELACY INTERNAL ASSERT") != std::string::npos) {
-    *c.out << report << "\nThis schedule no longer fits your code: a change added, removed or reordered a cj:: "
-              "call. Run `cookiejar check " << lesson.number << "` for a fresh one.\n";
+  const auto run = run_judged(*spec, build / "cookiejar-verdicts" / "replay.json",
+                              {"CJ_MODEL_REPLAY=" + target->schedule});
+  if (!run.verdict) {
+    *c.err << "cookiejar replay: " << run.problem << "\n" << run.process.output;
     return 1;
   }
+  const auto* f = schedule_finding(*run.verdict);
+  if (run.verdict->passed()) {
+    *c.out << "The check passes with this schedule now: whatever failed there is fixed. `cookiejar check "
+           << lesson.number << "` checks every schedule again.\n";
+    return 0;
+  }
+  if (f == nullptr || f->steps.empty()) {
+    // No schedule in the records: the replay did not follow the schedule to its end.
+    *c.out << fmt::format("The replay did not end in the failure it was found with ({}).\n"
+                          "This schedule no longer fits your code: a change added, removed or reordered a cj:: call. "
+                          "Run `cookiejar check {}` for a fresh one.\n",
+                          run.verdict->reason, lesson.number);
+    return 1;
+  }
+  const auto report = cj::verdict::render_report(target->sentence, *f);
   if (!step) {
-    *c.out << report << "\n";
-    return r.exit_code == 0 ? 0 : 1;
+    *c.out << report;
+    return 1;
   }
-  // Step by step: the report up to the table, then one row per Enter.
-  std::istringstream in(report);
-  bool in_table = false;
-  int rows = 0;
-  const bool interactive = ::isatty(0) == 1;
-  for (std::string line; std::getline(in, line);) {
-    const bool row = in_table && line.size() > 6 && std::isdigit(static_cast<unsigned char>(line[2]));
-    if (line.find("the interleaving") != std::string::npos) in_table = true;
-    if (line.rfind("  then: ", 0) == 0) in_table = false;
-    *c.out << line << "\n";
-    if (row) {
-      ++rows;
-      c.out->flush();
-      if (interactive) {
-        std::string ignored;
-        *c.err << c.look.dim("  (Enter: next step)");
-        std::getline(std::cin, ignored);
-      }
-    }
+  // Step by step: the report up to the table, then one row per step, each after an Enter.
+  const auto lines = [](const std::string& text) {
+    std::vector<std::string> out;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) out.push_back(line);
+    return out;
+  }(report);
+  const auto table = std::find_if(lines.begin(), lines.end(), [](const std::string& l) { return l.rfind("  ----+", 0) == 0; });
+  const bool interactive = c.in == &std::cin && ::isatty(0) == 1;
+  std::size_t shown = 0;
+  for (auto it = lines.begin(); it != lines.end(); ++it) {
+    *c.out << *it << "\n";
+    const bool is_step = table != lines.end() && it > table && shown < f->steps.size();
+    if (!is_step) continue;
+    ++shown;
+    c.out->flush();
+    if (interactive) *c.err << c.look.dim("  (Enter: next step)");
+    std::string ignored;
+    if (c.in != nullptr && *c.in) std::getline(*c.in, ignored);
   }
-  *c.out << fmt::format("({} steps)\n", rows);
-  return r.exit_code == 0 ? 0 : 1;
+  *c.out << fmt::format("({} steps)\n", shown);
+  return 1;
 }
 
 }  // namespace cookiejar

@@ -15,6 +15,7 @@ struct context {
   run_options run;                 // run.repo is the course; run.build_root where lessons build
   std::ostream* out = &std::cout;
   std::ostream* err = &std::cerr;
+  std::istream* in = &std::cin;    // what `replay --step` waits on between steps
   style look;                      // colour or not
 };
 

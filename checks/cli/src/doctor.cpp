@@ -5,6 +5,7 @@
 
 #include <unistd.h>
 
+#include <cookiejar/verdict.hpp>
 #include <fmt/format.h>
 
 #include "commands.hpp"
@@ -22,7 +23,7 @@ tsan_probe judge_tsan_probe(int exit_code, const std::string& output, const std:
       output.find("FATAL: ThreadSanitizer") != std::string::npos)
     return {false, "the ThreadSanitizer runtime cannot start here (on some kernels: sudo sysctl vm.mmap_rnd_bits=28)",
             ""};
-  if (exit_code != 66 && output.find("WARNING: ThreadSanitizer: data race") == std::string::npos)
+  if (exit_code != cj::verdict::exit_code::tsan_report && output.find("WARNING: ThreadSanitizer: data race") == std::string::npos)
     return {false, fmt::format("a racy test program was NOT flagged (exit code {})", exit_code), "libclang-rt-dev"};
   // A report whose frames read `<null> <null>` is no help to a student: ThreadSanitizer
   // found no llvm-symbolizer to turn addresses into file:line.
@@ -77,7 +78,11 @@ verdict check_tsan(const fs::path& scratch) {
                                  {.timeout_seconds = 120});
   if (built.exit_code != 0)
     return {false, "clang++ cannot build with -fsanitize=thread (the runtime is missing)", "libclang-rt-dev"};
-  const auto ran = run_process({program.string()}, {.timeout_seconds = 60, .environment = {"TSAN_OPTIONS=exitcode=66"}});
+  // The doctor's own program, not a check: its exit code is ThreadSanitizer's, named once
+  // in verdict.hpp, and the report it prints is the evidence either way.
+  const int flagged = cj::verdict::exit_code::tsan_report;
+  const auto ran = run_process({program.string()},
+                               {.timeout_seconds = 60, .environment = {fmt::format("TSAN_OPTIONS=exitcode={}", flagged)}});
   const auto judged = judge_tsan_probe(ran.exit_code, ran.output, source.filename().string());
   return {judged.ok, judged.what, judged.install};
 }

@@ -1,4 +1,5 @@
 #include "formats.hpp"
+#include "state.hpp"
 #include "text.hpp"
 
 #include <fmt/format.h>
@@ -19,10 +20,6 @@ namespace {
   return document.dump(2, ' ', false, ordered_json::error_handler_t::replace) + "\n";
 }
 
-[[nodiscard]] ordered_json finding_json(const finding& f) {
-  return ordered_json{{"property", f.property}, {"analysis", f.analysis}, {"location", f.location},
-                      {"bug_class", f.bug_class}, {"details", f.details},   {"replay", f.replay}};
-}
 
 // A lesson number as an integer ("02" -> 2), 0 when it is not one.
 [[nodiscard]] int lesson_index(const std::string& number) {
@@ -51,7 +48,15 @@ namespace {
   return "...\n" + std::string(text.substr(from));
 }
 
-[[nodiscard]] bool passed(const graded_check& c) { return c.result.status == "passed"; }
+[[nodiscard]] bool passed(const graded_check& c) { return c.result.status == check_status::passed; }
+
+// What a check printed, for a report: nothing when it passed (a passing check's output
+// decides nothing, and printing is how students debug), else the bounded head and tail
+// cookiejar-run-check kept.
+[[nodiscard]] const std::string& kept_output(const graded_check& c) {
+  static const std::string none;
+  return passed(c) ? none : c.result.output;
+}
 
 // `text` as a CTest -R regular expression that matches only itself.
 [[nodiscard]] std::string regex_literal(std::string_view text) {
@@ -77,8 +82,9 @@ namespace {
 [[nodiscard]] std::string check_text(const graded_check& check, std::size_t output_limit) {
   if (passed(check)) return fmt::format("passed ({:.1f} s)", check.result.seconds);
   std::string text = check.message;
-  if (!check.result.output.empty() && output_limit > 0) {
-    text += fmt::format("\n\n---- what the check printed ----\n{}", tail(check.result.output, output_limit));
+  if (!kept_output(check).empty() && output_limit > 0) {
+    text += fmt::format("\n\n---- the end of what the check printed ({} bytes in all) ----\n{}",
+                        check.result.output_bytes, tail(kept_output(check), output_limit));
   }
   return text;
 }
@@ -110,7 +116,7 @@ std::string display_name(const graded_lesson& lesson, const graded_check& check)
   const auto where = r.topic.empty() ? fmt::format("lesson {}", r.number)
                                      : fmt::format("lesson {} ({})", r.number, r.topic);
   if (check.result.sentence.empty()) return fmt::format("{} {}", where, check.key);
-  return fmt::format("{} {}: {}", where, check.result.analysis, check.result.sentence);
+  return fmt::format("{} {}: {}", where, cj::verdict::key_of(check.result.of), check.result.sentence);
 }
 
 std::string write_json(const grade_report& report) {
@@ -120,29 +126,33 @@ std::string write_json(const grade_report& report) {
     ordered_json checks = ordered_json::array();
     for (const auto& c : lesson.checks) {
       ordered_json findings = ordered_json::array();
-      for (const auto& f : c.result.findings) findings.push_back(finding_json(f));
+      for (const auto& f : c.result.findings) findings.push_back(finding_to_json(f));
+      const auto code = c.result.exit_code();
       checks.push_back(ordered_json{
           {"name", c.result.name},
           {"key", c.key},
           {"sentence", c.result.sentence},
-          {"analysis", c.result.analysis},
-          {"status", c.result.status},
-          {"exit_code", c.result.exit_code},
+          {"analysis", cj::verdict::key_of(c.result.of)},
+          {"status", key_of(c.result.status)},
+          {"reason", c.result.reason},
+          {"exit_code", code ? ordered_json(*code) : ordered_json(nullptr)},
           {"seconds", c.result.seconds},
+          {"assertions", {{"passed", c.result.assertions_passed}, {"failed", c.result.assertions_failed}}},
           {"points", c.points},
           {"max_points", c.max_points},
           {"task", c.task ? ordered_json(*c.task) : ordered_json(nullptr)},
           {"message", c.message},
           {"findings", std::move(findings)},
-          {"output", c.result.output},
+          {"output", kept_output(c)},
+          {"output_bytes", c.result.output_bytes},
       });
     }
     lessons.push_back(ordered_json{
         {"number", r.number},
         {"topic", r.topic},
         {"folder", r.folder},
-        {"build_status", r.build_status},
-        {"build_error", r.build_error ? finding_json(*r.build_error) : ordered_json(nullptr)},
+        {"build_status", key_of(r.build)},
+        {"build_error", r.build_error ? finding_to_json(*r.build_error) : ordered_json(nullptr)},
         {"seconds", r.seconds},
         {"score", lesson.score},
         {"max_score", lesson.max_score},
@@ -182,17 +192,16 @@ std::string write_gradescope(const grade_report& report) {
     const auto& r = lesson.result;
     output += fmt::format("lesson {} ({}): {} of {} points", r.number, r.topic, points_text(lesson.score),
                           points_text(lesson.max_score));
-    if (r.build_status != "built") output += fmt::format(" - build {}", r.build_status);
+    if (r.build != build_state::built) output += fmt::format(" - build {}", key_of(r.build));
     output += "\n";
     if (const auto error = build_error_text(r); !error.empty()) output += error + "\n";
     for (const auto& note : lesson.notes) output += "  note: " + note + "\n";
     for (std::size_t i = 0; i < lesson.checks.size(); ++i) {
       const auto& c = lesson.checks[i];
-      ordered_json tags = ordered_json::array({"lesson" + r.number, c.result.analysis});
+      ordered_json tags = ordered_json::array({"lesson" + r.number, cj::verdict::key_of(c.result.of)});
       for (const auto& f : c.result.findings) {
-        if (!f.bug_class.empty() && std::find(tags.begin(), tags.end(), f.bug_class) == tags.end()) {
-          tags.push_back(f.bug_class);
-        }
+        const auto words = words_of(f.bug_class);
+        if (!words.empty() && std::find(tags.begin(), tags.end(), words) == tags.end()) tags.push_back(words);
       }
       tests.push_back(ordered_json{
           {"name", display_name(lesson, c)},
@@ -243,11 +252,11 @@ std::string write_exercism(const grade_report& report) {
       errors += fmt::format("lesson {}: {}\n", lesson.result.number, error);
     }
     for (const auto& c : lesson.checks) {
-      const auto& status = c.result.status;
-      const std::string verdict = status == "passed"                      ? "pass"
-                                  : status == "failed" || status == "hung" ? "fail"
-                                                                           : "error";
-      if (status != "not_run") any_ran = true;
+      const auto status = c.result.status;
+      const std::string verdict = status == check_status::passed                                  ? "pass"
+                                  : status == check_status::failed || status == check_status::hung ? "fail"
+                                                                                                   : "error";
+      if (status != check_status::not_run) any_ran = true;
       if (verdict != "pass") all_passed = false;
       ordered_json test{{"name", display_name(lesson, c)}, {"status", verdict}};
       if (verdict != "pass") test["message"] = truncated(c.message, message_limit, "\n...");
@@ -325,20 +334,20 @@ std::string write_junit(const grade_report& report) {
     std::size_t lesson_failures = 0;
     std::size_t lesson_errors = 0;
     for (const auto& c : lesson.checks) {
-      const auto& status = c.result.status;
-      const auto classname = fmt::format("lesson{}.{}", r.number, c.result.analysis);
+      const auto status = c.result.status;
+      const auto classname = fmt::format("lesson{}.{}", r.number, cj::verdict::key_of(c.result.of));
       const auto name = c.result.sentence.empty() ? c.key : c.result.sentence;
       cases += fmt::format("    <testcase name=\"{}\" classname=\"{}\" time=\"{:.3f}\">\n", xml_escape(name),
                            xml_escape(classname), c.result.seconds);
-      if (status != "passed") {
-        const bool is_error = status == "crashed" || status == "not_run";
+      if (status != check_status::passed) {
+        const bool is_error = status != check_status::failed && status != check_status::hung;
         const auto first_line = c.message.substr(0, c.message.find('\n'));
         cases += fmt::format("      <{0} message=\"{1}\" type=\"{2}\">{3}</{0}>\n", is_error ? "error" : "failure",
-                             xml_escape(first_line), xml_escape(status), xml_escape(c.message));
+                             xml_escape(first_line), key_of(status), xml_escape(c.message));
         ++(is_error ? lesson_errors : lesson_failures);
       }
-      if (!c.result.output.empty()) {
-        cases += fmt::format("      <system-out>{}</system-out>\n", xml_escape(c.result.output));
+      if (!kept_output(c).empty()) {
+        cases += fmt::format("      <system-out>{}</system-out>\n", xml_escape(kept_output(c)));
       }
       cases += "    </testcase>\n";
     }
@@ -348,7 +357,7 @@ std::string write_junit(const grade_report& report) {
     };
     property("score", points_text(lesson.score));
     property("max_score", points_text(lesson.max_score));
-    property("build_status", r.build_status);
+    property("build_status", key_of(r.build));
     if (const auto error = build_error_text(r); !error.empty()) property("build_error", error);
     property("tamper", report.tamper.summary);
     property("stress_rounds", fmt::format("{}", report.stress_rounds));

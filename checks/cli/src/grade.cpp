@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
@@ -52,23 +53,29 @@ constexpr const char* tool_version = "unknown";
   return out;
 }
 
+// The first line of a lost check's message: how it ended, in the runner's words. Counts
+// of assertions come from the check's records, never from an exit code.
 [[nodiscard]] std::string verdict_line(const check_result& check) {
-  if (check.status == "hung") {
-    return fmt::format("hung: the check stopped making progress and was ended (exit code {})", check.exit_code);
+  const std::string reason = check.reason.empty() ? std::string{} : ": " + check.reason;
+  switch (check.status) {
+    case check_status::hung:
+      return "hung" + (reason.empty() ? std::string(": the check did not finish within its time limit") : reason);
+    case check_status::crashed:
+      if (check.signal) {
+        const char* name = ::strsignal(*check.signal);
+        return fmt::format("crashed: signal {}{} ended the check", *check.signal,
+                           name ? fmt::format(" ({})", name) : std::string{});
+      }
+      return "crashed" + reason;
+    case check_status::ended_early: return "ended early" + reason;
+    case check_status::failed:
+      if (check.assertions_failed > 0)
+        return fmt::format("failed: {} assertion(s) did not hold", check.assertions_failed);
+      return "failed" + reason;
+    case check_status::passed:
+    case check_status::not_run: break;
   }
-  if (check.status == "crashed") {
-    if (check.exit_code > 128) {
-      return fmt::format("crashed: signal {} ended the check (exit code {})", check.exit_code - 128, check.exit_code);
-    }
-    return fmt::format("crashed (exit code {})", check.exit_code);
-  }
-  if (check.exit_code == 66) return "failed: ThreadSanitizer reported a problem (exit code 66)";
-  if (check.exit_code == 71) return "failed: a thread locked a mutex it already holds (exit code 71)";
-  if (check.exit_code == 70) return "failed: a watchdog ended a hang (exit code 70)";
-  if (check.status == "failed" && check.exit_code > 0 && check.exit_code < 66) {
-    return fmt::format("failed: {} assertion(s) did not hold (exit code {})", check.exit_code, check.exit_code);
-  }
-  return fmt::format("{} (exit code {})", check.status, check.exit_code);
+  return key_of(check.status);
 }
 
 // Why a check that ran lost its points, from its findings.
@@ -77,7 +84,7 @@ constexpr const char* tool_version = "unknown";
   for (const auto& f : check.findings) {
     text += fmt::format("- {}\n", f.property.empty() ? std::string("a problem") : f.property);
     if (!f.location.empty()) text += fmt::format("  at {}\n", f.location);
-    if (!f.bug_class.empty()) text += fmt::format("  looks like: {}\n", f.bug_class);
+    if (f.bug_class != bug::none) text += fmt::format("  looks like: {}\n", words_of(f.bug_class));
     if (!f.details.empty()) text += indented(f.details, "    ");
     if (!f.replay.empty()) text += fmt::format("  replay: {}\n", f.replay);
   }
@@ -87,7 +94,7 @@ constexpr const char* tool_version = "unknown";
 
 [[nodiscard]] std::string not_run_message(const lesson_result& result) {
   std::string text;
-  if (result.build_status == "failed") {
+  if (result.build == build_state::failed) {
     text = "not run: the lesson did not build";
   } else {
     text = "not run: the lesson's checks could not be run";
@@ -106,10 +113,10 @@ constexpr const char* tool_version = "unknown";
   result.number = lesson.number;
   result.topic = lesson.topic;
   result.folder = lesson.folder;
-  result.build_status = "not_started";
+  result.build = build_state::not_started;
   finding why;
   why.property = reason;
-  why.analysis = "build";
+  why.found_by = analysis::build;
   result.build_error = why;
   return result;
 }
@@ -239,7 +246,7 @@ std::string check_key(const check_result& check) {
   const auto first = check.name.find('.');
   const auto second = first == std::string::npos ? first : check.name.find('.', first + 1);
   if (check.name.rfind("lesson", 0) == 0 && second != std::string::npos) return check.name.substr(second + 1);
-  return fmt::format("{}.{}", check.analysis, check.sentence);
+  return fmt::format("{}.{}", cj::verdict::key_of(check.of), check.sentence);
 }
 
 graded_lesson apply_grading(const lesson_result& result, const grading_rules& rules) {
@@ -256,9 +263,9 @@ graded_lesson apply_grading(const lesson_result& result, const grading_rules& ru
     g.key = key;
     g.max_points = max_points;
     g.task = task ? task : rules.task;
-    if (check.status == "passed") {
+    if (check.status == check_status::passed) {
       g.points = max_points;
-    } else if (check.status == "not_run") {
+    } else if (check.status == check_status::not_run) {
       g.message = not_run_message(result);
     } else {
       g.message = failure_message(check);
@@ -280,14 +287,14 @@ graded_lesson apply_grading(const lesson_result& result, const grading_rules& ru
       grade(result.checks[found], key, entry.points, entry.task);
       continue;
     }
-    const auto [analysis, sentence] = split_key(key);
+    const auto [of_key, sentence] = split_key(key);
     check_result missing;
     missing.name = fmt::format("lesson{}.student.{}", result.number, key);
     missing.sentence = sentence;
-    missing.analysis = analysis;
-    missing.status = "not_run";
+    missing.of = cj::verdict::from_key(of_key, cj::verdict::all_analyses).value_or(analysis::unit);
+    missing.status = check_status::not_run;
     grade(missing, key, entry.points, entry.task);
-    if (result.build_status == "built") {
+    if (result.build == build_state::built) {
       auto& g = lesson.checks.back();
       g.message = fmt::format("not run: {} lists this check, but the lesson has no check by this name",
                               rules.file.empty() ? "grading.json" : rules.file);
@@ -297,22 +304,23 @@ graded_lesson apply_grading(const lesson_result& result, const grading_rules& ru
   for (std::size_t i = 0; i < result.checks.size(); ++i) {
     if (used[i]) continue;
     const auto& check = result.checks[i];
-    const auto found = rules.analysis_points.find(check.analysis);
-    const auto points = found != rules.analysis_points.end() ? found->second : default_points(check.analysis);
+    const std::string of = cj::verdict::key_of(check.of);
+    const auto found = rules.analysis_points.find(of);
+    const auto points = found != rules.analysis_points.end() ? found->second : default_points(of);
     const auto key = check_key(check);
     if (!rules.file.empty()) {
       lesson.notes.push_back(
-          fmt::format("{} does not list \"{}\": it is worth {} points ({})", rules.file, key, points, check.analysis));
+          fmt::format("{} does not list \"{}\": it is worth {} points ({})", rules.file, key, points, of));
     }
     grade(check, key, points, std::nullopt);
   }
   // A lesson that did not build and has no grading.json has no checks to list: one
   // entry says why, so no report is ever silent about a lesson.
-  if (lesson.checks.empty() && result.build_status != "built") {
+  if (lesson.checks.empty() && result.build != build_state::built) {
     check_result build;
     build.name = fmt::format("lesson{}.student.build", result.number);
-    build.analysis = "build";
-    build.status = "not_run";
+    build.of = analysis::build;
+    build.status = check_status::not_run;
     grade(build, "build", 0, std::nullopt);
     lesson.notes.push_back("no grading.json and no build: the lesson's maximum is unknown (0 here)");
   }
@@ -413,10 +421,10 @@ int grade_command(const grade_options& options, const run_options& run) {
     report.tamper.summary = "not compared: the grade stopped early";
     graded_lesson failed;
     failed.result.number = "00";
-    failed.result.build_status = "not_started";
+    failed.result.build = build_state::not_started;
     finding stopped;
     stopped.property = fmt::format("the grader stopped: {}", e.what());
-    stopped.analysis = "build";
+    stopped.found_by = analysis::build;
     failed.result.build_error = stopped;
     report.lessons.push_back(apply_grading(failed.result, default_grading("00")));
   }

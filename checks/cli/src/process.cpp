@@ -1,5 +1,7 @@
 #include "process.hpp"
 
+#include <cookiejar/detail/bounded_output.hpp>
+
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -115,8 +117,14 @@ process_result run_process(const std::vector<std::string>& argv_in, const proces
   }
 
   // Read until the child closes its end (or the limit passes).
+  cj::detail::bounded_output kept(options.keep_bytes);
+  const auto finish = [&] {
+    result.output = kept.text();
+    result.output_bytes = kept.total();
+    result.seconds = elapsed();
+  };
   if (!options.pass_through) {
-    char buffer[8192];
+    char buffer[65536];
     for (;;) {
       int wait_ms = -1;
       if (options.timeout_seconds > 0) {
@@ -134,7 +142,7 @@ process_result run_process(const std::vector<std::string>& argv_in, const proces
       const auto n = ::read(pipe_fds[0], buffer, sizeof buffer);
       if (n < 0 && errno == EINTR) continue;
       if (n <= 0) break;
-      result.output.append(buffer, static_cast<std::size_t>(n));
+      kept.add(std::string_view(buffer, static_cast<std::size_t>(n)));
     }
   }
   int status = 0;
@@ -155,7 +163,7 @@ process_result run_process(const std::vector<std::string>& argv_in, const proces
     if (!result.timed_out) {
       result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
       if (!options.pass_through) ::close(pipe_fds[0]);
-      result.seconds = elapsed();
+      finish();
       return result;
     }
   }
@@ -163,7 +171,7 @@ process_result run_process(const std::vector<std::string>& argv_in, const proces
   }
   if (!options.pass_through) ::close(pipe_fds[0]);
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  result.seconds = elapsed();
+  finish();
   return result;
 }
 

@@ -37,8 +37,8 @@ std::string render_finding(const finding& f, const style& s) {
   std::string out;
   out += fmt::format("  what failed: {}\n", s.bold(f.property));
   if (!f.location.empty()) out += fmt::format("  where:       {}\n", f.location);
-  out += fmt::format("  found by:    {}\n", f.analysis);
-  if (!f.bug_class.empty()) out += fmt::format("  looks like:  {}\n", s.yellow(f.bug_class));
+  out += fmt::format("  found by:    {}\n", cj::verdict::key_of(f.found_by));
+  if (f.bug_class != bug::none) out += fmt::format("  looks like:  {}\n", s.yellow(words_of(f.bug_class)));
   if (!f.details.empty()) out += "\n" + indent(f.details, "    ");
   if (!f.replay.empty()) out += fmt::format("\n  replay it:   {}\n", f.replay);
   return out;
@@ -46,7 +46,7 @@ std::string render_finding(const finding& f, const style& s) {
 
 std::string render_result(const lesson_result& r, const style& s) {
   std::string out;
-  if (r.build_status == "failed") {
+  if (r.build != build_state::built) {
     out += s.red(fmt::format("lesson {} does not build", r.number)) + "\n";
     if (r.build_error) out += render_finding(*r.build_error, s);
     out += fmt::format("\nFix this first: no check can run until the lesson compiles. Stuck? cookiejar hint {}\n",
@@ -56,11 +56,11 @@ std::string render_result(const lesson_result& r, const style& s) {
   std::size_t passed = 0;
   std::set<std::string> classes, shown;
   for (const auto& c : r.checks) {
-    if (c.status == "passed") {
+    if (c.status == check_status::passed) {
       ++passed;
       continue;
     }
-    out += "\n" + s.red(fmt::format("✗ {}", c.sentence)) + s.dim(fmt::format("  [{}, {}]", c.analysis, c.status)) + "\n";
+    out += "\n" + s.red(fmt::format("✗ {}", c.sentence)) + s.dim(fmt::format("  [{}, {}]", cj::verdict::key_of(c.of), key_of(c.status))) + "\n";
     for (const auto& f : c.findings) {
       // The same problem in several checks is explained once.
       const auto key = f.property + "\n" + f.location;
@@ -70,7 +70,7 @@ std::string render_result(const lesson_result& r, const style& s) {
         continue;
       }
       out += render_finding(f, s);
-      if (!f.bug_class.empty()) classes.insert(f.bug_class);
+      if (f.bug_class != bug::none) classes.insert(words_of(f.bug_class));
     }
   }
   const auto total = r.checks.size();

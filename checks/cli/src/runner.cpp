@@ -6,6 +6,9 @@
 #include <fstream>
 #include <mutex>
 #include <regex>
+
+#include <cookiejar/detail/bounded_output.hpp>
+#include <cookiejar/verdict_json.hpp>
 #include <stdexcept>
 #include <thread>
 
@@ -14,6 +17,7 @@
 
 #include "process.hpp"
 #include "state.hpp"
+#include "text.hpp"
 #include "translate.hpp"
 
 #ifndef COOKIEJAR_DEFAULT_REPO
@@ -32,74 +36,152 @@ bool is_repo(const fs::path& dir) {
          fs::is_directory(dir / "checks", ec);
 }
 
-// A check's analysis and sentence from its CTest name lessonNN.<variant>.<analysis>.<sentence>.
-void split_name(const std::string& name, std::string& analysis, std::string& sentence) {
-  std::size_t at = 0;
-  std::vector<std::size_t> dots;
-  while (dots.size() < 3 && (at = name.find('.', at)) != std::string::npos) dots.push_back(at++);
-  if (dots.size() < 3) {
-    analysis.clear();
-    sentence = name;
-    return;
-  }
-  analysis = name.substr(dots[1] + 1, dots[2] - dots[1] - 1);
-  sentence = name.substr(dots[2] + 1);
+bool has_preset(const fs::path& repo, const std::string& preset) {
+  const auto j = load_json(repo / "CMakePresets.json");
+  if (!j || !j->is_object() || !j->contains("configurePresets") || !(*j)["configurePresets"].is_array()) return false;
+  for (const auto& p : (*j)["configurePresets"])
+    if (p.is_object() && p.value("name", "") == preset) return true;
+  return false;
 }
 
-struct test_spec {
-  std::string name;
-  std::vector<std::string> command;
-  fs::path working_directory;
-  double timeout = 300;
-};
+}  // namespace
+
+// The Catch2 sentence of a CTest name lessonNN.<variant>.<analysis>.<sentence>.
+std::string sentence_of(const std::string& name) {
+  std::size_t at = 0;
+  for (int dots = 0; dots < 3; ++dots) {
+    at = name.find('.', at);
+    if (at == std::string::npos) return name;
+    ++at;
+  }
+  return name.substr(at);
+}
+
+judged_run run_judged(const test_spec& spec, const fs::path& verdict_file, std::vector<std::string> environment) {
+  judged_run run;
+  if (!spec.judged) {
+    run.problem = fmt::format("the check is not run through cookiejar-run-check (its command starts with {}), so "
+                              "nothing judges it",
+                              spec.command.empty() ? std::string("nothing") : spec.command.front());
+    return run;
+  }
+  std::error_code ec;
+  fs::remove(verdict_file, ec);
+  environment.push_back(std::string(verdict_out_variable) + "=" + verdict_file.string());
+  // The runner ends the check 10 s before CTest would; this limit only guards against the
+  // runner itself never ending.
+  run.process = run_process(spec.command, {.working_directory = spec.working_directory,
+                                           .timeout_seconds = (spec.timeout > 0 ? spec.timeout : 300) + 30,
+                                           .environment = std::move(environment),
+                                           .keep_bytes = 64 * 1024});
+  if (run.process.timed_out) {
+    run.problem = "cookiejar-run-check itself did not end within the check's time limit";
+    return run;
+  }
+  const auto text = read_file(verdict_file);
+  fs::remove(verdict_file, ec);
+  if (!text) {
+    run.problem = fmt::format("cookiejar-run-check wrote no verdict (it ended with exit code {})", run.process.exit_code);
+    return run;
+  }
+  const auto j = nlohmann::json::parse(*text, nullptr, false);
+  std::string why;
+  if (j.is_discarded()) why = "it is not JSON";
+  else run.verdict = cj::verdict::run_verdict_from_json(j, &why);
+  if (!run.verdict) run.problem = "cookiejar-run-check's verdict could not be read: " + why;
+  return run;
+}
 
 std::vector<test_spec> parse_test_list(const std::string& json_text) {
   std::vector<test_spec> specs;
   const auto start = json_text.find('{');
   if (start == std::string::npos) return specs;
   const auto j = nlohmann::json::parse(json_text.substr(start), nullptr, false);
-  if (j.is_discarded() || !j.contains("tests")) return specs;
+  if (j.is_discarded() || !j.is_object() || !j.contains("tests") || !j["tests"].is_array()) return specs;
   for (const auto& t : j["tests"]) {
+    if (!t.is_object()) continue;
     test_spec s;
     s.name = t.value("name", "");
-    if (t.contains("command")) s.command = t["command"].get<std::vector<std::string>>();
-    if (t.contains("properties")) {
+    if (t.contains("command") && t["command"].is_array())
+      for (const auto& word : t["command"])
+        if (word.is_string()) s.command.push_back(word.get<std::string>());
+    if (t.contains("properties") && t["properties"].is_array()) {
       for (const auto& p : t["properties"]) {
+        if (!p.is_object() || !p.contains("value")) continue;
         const auto key = p.value("name", "");
-        if (key == "WORKING_DIRECTORY") s.working_directory = p["value"].get<std::string>();
-        if (key == "TIMEOUT") s.timeout = p["value"].get<double>();
+        if (key == "WORKING_DIRECTORY" && p["value"].is_string()) s.working_directory = p["value"].get<std::string>();
+        if (key == "TIMEOUT" && p["value"].is_number()) s.timeout = p["value"].get<double>();
       }
     }
-    if (!s.command.empty()) specs.push_back(std::move(s));
+    if (s.command.empty()) continue;
+    // The runner names the analysis it judges the check as (--analysis A).
+    s.judged = fs::path(s.command.front()).filename() == "cookiejar-run-check";
+    for (std::size_t i = 1; s.judged && i + 1 < s.command.size() && s.command[i] != "--"; ++i)
+      if (s.command[i] == "--analysis")
+        s.of = cj::verdict::from_key(s.command[i + 1], cj::verdict::all_analyses).value_or(analysis::unit);
+    specs.push_back(std::move(s));
   }
   return specs;
 }
 
-bool has_preset(const fs::path& repo, const std::string& preset) {
-  const auto j = load_json(repo / "CMakePresets.json");
-  if (!j || !j->contains("configurePresets")) return false;
-  for (const auto& p : (*j)["configurePresets"])
-    if (p.value("name", "") == preset) return true;
-  return false;
-}
-
-std::string status_of(const process_result& r) {
-  if (r.timed_out || r.exit_code == 70) return "hung";
-  if (r.exit_code == 0) return "passed";
-  if (r.exit_code > 128 || r.exit_code == 127) return "crashed";
-  return "failed";
-}
-
-std::string last_lines(const std::string& text, std::size_t count) {
-  std::size_t at = text.size();
-  while (count-- > 0 && at > 0) {
-    at = text.rfind('\n', at - 1);
-    if (at == std::string::npos) return text;
+std::optional<std::vector<test_spec>> list_checks(const fs::path& build, std::string& problem) {
+  const auto listed = run_process({"ctest", "--test-dir", build.string(), "--show-only=json-v1"},
+                                  {.working_directory = build, .timeout_seconds = 120, .keep_bytes = 64 << 20});
+  if (listed.exit_code != 0 || listed.output_cut()) {
+    problem = listed.output_cut() ? "ctest's list of checks is too long to read"
+                                  : fmt::format("ctest could not list the checks:\n{}", last_lines(listed.output, 15));
+    return std::nullopt;
   }
-  return text.substr(at == 0 ? 0 : at + 1);
+  return parse_test_list(listed.output);
 }
 
-}  // namespace
+check_result run_check(const test_spec& spec, const lesson_info& lesson, const fs::path& verdict_file, int rounds,
+                       const std::vector<std::string>& environment) {
+  check_result check;
+  check.name = spec.name;
+  check.sentence = sentence_of(spec.name);
+  check.of = spec.of;
+  judged_run run;
+  for (int round = 0; round < std::max(1, rounds); ++round) {
+    run = run_judged(spec, verdict_file, environment);
+    check.seconds += run.verdict ? run.verdict->seconds : run.process.seconds;
+    if (!run.verdict || !run.verdict->passed()) break;
+  }
+  if (!run.verdict) {
+    // No verdict is never a pass: the check failed, and says why.
+    check.status = run.process.timed_out ? check_status::hung : check_status::failed;
+    check.reason = run.problem;
+    check.output = run.process.output;
+    check.output_bytes = run.process.output_bytes;
+    check.findings = translate_no_verdict(run.problem, run.process.output, check.of);
+    return check;
+  }
+  const auto& v = *run.verdict;
+  check.status = status_of(v.result);
+  check.reason = v.reason;
+  check.exit_status = v.exit_status;
+  check.signal = v.signal;
+  check.timed_out = v.timed_out;
+  for (const auto& r : v.records) {
+    check.assertions_passed += r.assertions_passed;
+    check.assertions_failed += r.assertions_failed;
+  }
+  check.output = cj::detail::bounded_output::joined(v.output_head, v.output_tail, v.output_cut);
+  check.output_bytes = v.output_bytes;
+  if (check.status != check_status::passed) check.findings = translate(v, check, lesson);
+  return check;
+}
+
+fs::path built_copy(const lesson_info& lesson, const run_options& options) {
+  return lesson_build_dir(lesson, options) / "cookiejar-built" / "bounded_buffer.hpp";
+}
+
+void remember_build(const lesson_info& lesson, const run_options& options) {
+  std::error_code ec;
+  fs::create_directories(built_copy(lesson, options).parent_path(), ec);
+  fs::copy_file(lesson.lesson_dir / "bounded_buffer.hpp", built_copy(lesson, options),
+                fs::copy_options::overwrite_existing, ec);
+}
 
 fs::path find_repo(const fs::path& start) {
   std::error_code ec;
@@ -167,22 +249,66 @@ lesson_result run_lesson(const lesson_info& lesson, const run_options& options) 
   result.number = lesson.number;
   result.topic = lesson.topic;
   result.folder = lesson.folder;
+  const fs::path build = lesson_build_dir(lesson, options);
+
+  const auto stop = [&](build_state state, finding why) {
+    result.build = state;
+    result.build_error = std::move(why);
+    result.seconds = since();
+    save_json(build / "cookiejar-last.json", result_to_json(result));
+    return result;
+  };
+  if (auto problem = build_lesson(lesson, options, say)) return stop(build_state::failed, std::move(*problem));
+  result.build = build_state::built;
+
+  // The checks CTest knows, with their commands (each starts with cookiejar-run-check).
+  std::string problem;
+  const auto specs = list_checks(build, problem);
+  if (!specs || specs->empty()) {
+    finding f;
+    f.found_by = analysis::build;
+    f.property = specs ? "CTest lists no checks for this lesson" : problem;
+    return stop(build_state::failed, std::move(f));
+  }
+  result.checks.resize(specs->size());
+
+  // Run them, `jobs` at a time; each one's verdict in its own file.
+  std::atomic<std::size_t> next{0}, done{0};
+  auto worker = [&] {
+    for (std::size_t i; (i = next.fetch_add(1)) < specs->size();) {
+      const auto& spec = (*specs)[i];
+      const int rounds = spec.of == analysis::stress ? std::max(1, options.stress_rounds) : 1;
+      auto& check = result.checks[i];
+      check = run_check(spec, lesson, build / "cookiejar-verdicts" / fmt::format("{}.json", i), rounds);
+      const auto n = done.fetch_add(1) + 1;
+      say(fmt::format("[{}/{}] lesson{} {}: {} ... {} ({:.1f} s)", n, specs->size(), lesson.number,
+                      cj::verdict::key_of(check.of), check.sentence, key_of(check.status), check.seconds));
+    }
+  };
+  std::error_code ec;
+  fs::create_directories(build / "cookiejar-verdicts", ec);
+  const int jobs = std::clamp(options.jobs, 1, 2);
+  std::vector<std::thread> threads;
+  for (int j = 0; j < jobs; ++j) threads.emplace_back(worker);
+  for (auto& t : threads) t.join();
+
+  result.seconds = since();
+  save_json(build / "cookiejar-last.json", result_to_json(result));
+  return result;
+}
+
+std::optional<finding> build_lesson(const lesson_info& lesson, const run_options& options,
+                                    const std::function<void(const std::string&)>& say) {
   const fs::path repo = options.repo.empty() ? lesson.lesson_dir.parent_path().parent_path() : options.repo;
   const fs::path build = lesson_build_dir(lesson, options);
   const std::string preset = "lesson-" + lesson.number;
-
-  auto fail_build = [&](const std::string& output, const std::string& what) {
-    result.build_status = "failed";
-    result.build_error = translate_build_error(output, lesson);
-    if (!result.build_error) {
-      finding f;
-      f.analysis = "build";
-      f.property = what;
-      f.details = last_lines(output, 25);
-      result.build_error = f;
-    }
-    result.seconds = since();
-    save_json(build / "cookiejar-last.json", result_to_json(result));
+  const auto failed = [&](const process_result& r, const std::string& what) {
+    if (auto f = translate_build_error(r.output, lesson)) return f;
+    finding f;
+    f.found_by = analysis::build;
+    f.property = what;
+    f.details = last_lines(r.output, 25);
+    return std::optional<finding>(std::move(f));
   };
 
   // 1. Configure, once.
@@ -197,82 +323,33 @@ lesson_result run_lesson(const lesson_info& lesson, const run_options& options) 
                    "-DCOOKIEJAR_LESSONS=" + lesson.number};
     }
     const auto r = run_process(configure, {.working_directory = repo});
-    if (r.exit_code != 0) {
-      fail_build(r.output, "the build could not be configured");
-      return result;
-    }
+    if (r.exit_code != 0) return failed(r, "the build could not be configured");
   }
 
-  // 2. Build: Ninja rebuilds only what changed.
+  // 2. Build: Ninja rebuilds only what changed, by the files' times. A student's file that
+  // changed but kept an older time (copied with its time, restored from a backup) would
+  // be missed: its objects go, so Ninja compiles them again.
+  if (const auto copy = read_file(built_copy(lesson, options));
+      copy && copy != read_file(lesson.lesson_dir / "bounded_buffer.hpp")) {
+    std::error_code ec;
+    const auto edited = fs::last_write_time(lesson.lesson_dir / "bounded_buffer.hpp", ec);
+    for (auto it = fs::recursive_directory_iterator(build / "checks" / lesson.folder, ec);
+         !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+      std::error_code time_ec;
+      if (it->path().extension() == ".o" && it->last_write_time(time_ec) >= edited && !time_ec)
+        fs::remove(it->path(), time_ec);
+    }
+  }
   say(fmt::format("building lesson {} (only what changed) ...", lesson.number));
-  {
-    const auto r = run_process({"cmake", "--build", build.string(), "-j", std::to_string(std::max(1, options.jobs))},
-                               {.working_directory = repo});
-    if (r.exit_code != 0) {
-      fail_build(r.output, "the lesson does not compile");
-      say(fmt::format("lesson {}: the build failed ({:.1f} s)", lesson.number, since()));
-      return result;
-    }
-    say(fmt::format("built ({:.1f} s)", r.seconds));
+  const auto r = run_process({"cmake", "--build", build.string(), "-j", std::to_string(std::max(1, options.jobs))},
+                             {.working_directory = repo});
+  if (r.exit_code != 0) {
+    say(fmt::format("lesson {}: the build failed ({:.1f} s)", lesson.number, r.seconds));
+    return failed(r, "the lesson does not compile");
   }
-  result.build_status = "built";
-
-  // 3. The checks CTest knows, with their commands.
-  const auto listed = run_process({"ctest", "--test-dir", build.string(), "--show-only=json-v1"},
-                                  {.working_directory = build});
-  const auto specs = parse_test_list(listed.output);
-  if (specs.empty()) {
-    finding f;
-    f.analysis = "build";
-    f.property = "CTest lists no checks for this lesson";
-    f.details = last_lines(listed.output, 15);
-    result.build_status = "failed";
-    result.build_error = f;
-    result.seconds = since();
-    return result;
-  }
-  result.checks.resize(specs.size());
-  for (std::size_t i = 0; i < specs.size(); ++i) {
-    auto& c = result.checks[i];
-    c.name = specs[i].name;
-    split_name(c.name, c.analysis, c.sentence);
-    c.status = "not_run";
-  }
-
-  // 4. Run them, `jobs` at a time.
-  std::atomic<std::size_t> next{0}, done{0};
-  auto worker = [&] {
-    for (std::size_t i; (i = next.fetch_add(1)) < specs.size();) {
-      const auto& spec = specs[i];
-      auto& check = result.checks[i];
-      const int rounds = check.analysis == "stress" ? std::max(1, options.stress_rounds) : 1;
-      process_result r;
-      double seconds = 0;
-      for (int round = 0; round < rounds; ++round) {
-        r = run_process(spec.command, {.working_directory = spec.working_directory,
-                                       .timeout_seconds = spec.timeout > 0 ? spec.timeout : 300});
-        seconds += r.seconds;
-        if (r.exit_code != 0 || r.timed_out) break;
-      }
-      check.exit_code = r.timed_out ? -1 : r.exit_code;
-      check.seconds = seconds;
-      check.output = std::move(r.output);
-      if (r.timed_out) check.output += fmt::format("\n(ended after {:.0f} s, the check's time limit)\n", spec.timeout);
-      check.status = status_of(r);
-      if (check.status != "passed") check.findings = translate(check, lesson);
-      const auto n = done.fetch_add(1) + 1;
-      say(fmt::format("[{}/{}] lesson{} {}: {} ... {} ({:.1f} s)", n, specs.size(), lesson.number, check.analysis,
-                      check.sentence, check.status, check.seconds));
-    }
-  };
-  const int jobs = std::clamp(options.jobs, 1, 2);
-  std::vector<std::thread> threads;
-  for (int j = 0; j < jobs; ++j) threads.emplace_back(worker);
-  for (auto& t : threads) t.join();
-
-  result.seconds = since();
-  save_json(build / "cookiejar-last.json", result_to_json(result));
-  return result;
+  say(fmt::format("built ({:.1f} s)", r.seconds));
+  remember_build(lesson, options);
+  return std::nullopt;
 }
 
 }  // namespace cookiejar

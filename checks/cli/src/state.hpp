@@ -12,11 +12,19 @@
 
 namespace cookiejar {
 
-[[nodiscard]] nlohmann::json result_to_json(const lesson_result& result);
+// A finding as cookiejar-last.json and the json grade report write it: property,
+// analysis, location, bug_class (the vocabulary's words), details, replay.
+[[nodiscard]] nlohmann::ordered_json finding_to_json(const finding& f);
+[[nodiscard]] finding finding_from_json(const nlohmann::json& j);
+
+[[nodiscard]] nlohmann::ordered_json result_to_json(const lesson_result& result);
+// Never throws: what the file lacks or spells wrong keeps its default (a status it does
+// not know is "failed", so a damaged file never shows a lesson as passing).
 [[nodiscard]] lesson_result result_from_json(const nlohmann::json& json);
 
 // Writes the file atomically (a temporary file, then a rename). Returns false when it cannot.
 bool save_json(const std::filesystem::path& file, const nlohmann::json& json);
+bool save_json(const std::filesystem::path& file, const nlohmann::ordered_json& json);
 // The file's JSON, or nothing when it is missing or not JSON.
 [[nodiscard]] std::optional<nlohmann::json> load_json(const std::filesystem::path& file);
 

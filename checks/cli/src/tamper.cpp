@@ -30,6 +30,11 @@ void add_tree(const fs::path& repo, const fs::path& top, std::vector<std::string
   if (!fs::is_directory(root)) return;
   for (auto it = fs::recursive_directory_iterator(root); it != fs::recursive_directory_iterator(); ++it) {
     const auto relative = fs::relative(it->path(), repo);
+    // The command's own sources, tests and goldens read verdicts; they judge nothing.
+    if (relative.generic_string() == command_tree) {
+      it.disable_recursion_pending();
+      continue;
+    }
     if (is_scratch(relative)) {
       if (it->is_directory()) it.disable_recursion_pending();
       continue;

@@ -2,10 +2,14 @@
 // Tamper evidence for grading: a manifest of SHA-256 hashes of the files that judge a
 // submission, and a comparison of a working tree against it.
 //
-// What is hashed ("the judging files"): every regular file under checks/, plus cmake/,
-// CMakeLists.txt and CMakePresets.json (they decide what the checks build against).
-// Left out: checks/MANIFEST.sha256 itself, and any path with a component that starts
-// with '.' (editor and file-manager scratch such as .swp files or .DS_Store).
+// What is hashed ("the judging files"): what decides a submission's verdict — every
+// regular file under checks/ (the check sources, the harness headers, grading.json, the
+// runner, the lessons' CMake files) except the command's own tree checks/cli/, plus
+// cmake/, CMakeLists.txt and CMakePresets.json (they decide what the checks build
+// against). Left out: checks/cli/ (the command only reads the verdicts the runner
+// writes, so changing it, its tests or its goldens needs no new manifest),
+// checks/MANIFEST.sha256 itself, and any path with a component that starts with '.'
+// (editor and file-manager scratch such as .swp files or .DS_Store).
 //
 // The manifest is checks/MANIFEST.sha256, one "<hash>  <path>" line per file, sorted
 // by path, paths relative to the repository: the format of `sha256sum`, so
@@ -24,6 +28,8 @@
 namespace cookiejar {
 
 inline constexpr std::string_view manifest_path = "checks/MANIFEST.sha256";
+// The command's own folder: not a judging file (see above).
+inline constexpr std::string_view command_tree = "checks/cli";
 
 struct tamper_status {
   std::string state;                 // matches | differs | no_manifest | unreadable

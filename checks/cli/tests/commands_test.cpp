@@ -118,7 +118,7 @@ TEST_CASE("doctor.a race reported without file and line asks for llvm, which bri
   CHECK(p.what.find("llvm-symbolizer") != std::string::npos);
 }
 
-TEST_CASE("doctor.a race reported at its file and line passes; a race not reported does not", "[cli]") {
+TEST_CASE("doctor.a race reported at its file and line passes, and a race not reported does not", "[cli]") {
   CHECK(cookiejar::judge_tsan_probe(66, report_with_symbolizer, "race.cpp").ok);
   // Another file's line is not the probe's.
   CHECK_FALSE(cookiejar::judge_tsan_probe(66, report_with_symbolizer, "other.cpp").ok);
@@ -129,4 +129,65 @@ TEST_CASE("doctor.a race reported at its file and line passes; a race not report
       66, "FATAL: ThreadSanitizer: unexpected memory mapping 0x7f0000000000-0x7f0000001000\n", "race.cpp");
   CHECK_FALSE(no_start.ok);
   CHECK(no_start.what.find("vm.mmap_rnd_bits=28") != std::string::npos);
+}
+
+// replay needs a built lesson and a string `check` printed; anything else is refused with
+// what to do instead, and nothing is built or changed.
+TEST_CASE("replay.a string that is not a replay string, or a lesson never built, is refused with what to do", "[cli]") {
+  course k("replay");
+  const auto file = k.root / "lessons" / "02-lock" / "bounded_buffer.hpp";
+  const auto before = fs::last_write_time(file);
+  CHECK(cookiejar::replay_command(k.c, "02", "no schedule here", false) == 2);
+  CHECK(k.err.str().find("that is not a replay string. Copy the whole quoted string after `cookiejar replay 02`") !=
+        std::string::npos);
+  k.err.str("");
+  CHECK(cookiejar::replay_command(k.c, "02", "bounded2:1 2 3 @two producers", true) == 2);
+  CHECK(k.err.str().find("lesson 02 has not been built yet. Run `cookiejar check 02` first") != std::string::npos);
+  CHECK(k.out.str().empty());
+  CHECK(!fs::exists(k.root / "build" / "lesson-02"));
+  CHECK(fs::last_write_time(file) == before);
+}
+
+// A damaged cookiejar-last.json must never show a lesson as passing, nor stop `list`.
+TEST_CASE("list.a last result with wrong types or unknown statuses reads as failing", "[cli]") {
+  course k("damaged");
+  const auto last = k.root / "build" / "lesson-02" / "cookiejar-last.json";
+  fs::create_directories(last.parent_path());
+  std::ofstream(last) << R"({"number": 2, "build_status": "built", "checks": [
+      {"name": "lesson02.student.unit.a", "status": "passed", "seconds": "soon"},
+      {"name": "lesson02.student.unit.b", "status": "green", "findings": [{"bug_class": 7}]},
+      "not a check"]})";
+  REQUIRE(cookiejar::list_command(k.c) == 0);
+  const auto text = k.out.str();
+  const auto row = text.substr(text.find("02   "), text.find('\n', text.find("02   ")) - text.find("02   "));
+  CHECK(row.find("failing") != std::string::npos);
+  CHECK(row.find("1/2") != std::string::npos);
+}
+
+// A copy of the course inside another checkout (a build folder, a scratch copy) is not
+// that checkout's file: its lessons are failing, not "not started".
+TEST_CASE("list.a course inside another git repository is judged by its own files, not that repository's", "[cli]") {
+  course outer("outer");
+  const auto git = [&](const fs::path& at, std::vector<std::string> args) {
+    args.insert(args.begin(), {"git", "-C", at.string(), "-c", "user.name=t", "-c", "user.email=t@t"});
+    return cookiejar::run_process(args).exit_code;
+  };
+  REQUIRE(git(outer.root, {"init", "-q"}) == 0);
+  REQUIRE(git(outer.root, {"add", "."}) == 0);
+  REQUIRE(git(outer.root, {"commit", "-qm", "starters"}) == 0);
+  // The same course, copied below the outer checkout, with a last result that fails.
+  const auto inner = outer.root / "build" / "copy";
+  fs::create_directories(inner);
+  fs::copy(outer.root / "lessons", inner / "lessons", fs::copy_options::recursive);
+  fs::copy(outer.root / "checks", inner / "checks", fs::copy_options::recursive);
+  fs::copy(outer.root / "CMakePresets.json", inner / "CMakePresets.json");
+  const auto last = inner / "build" / "lesson-02" / "cookiejar-last.json";
+  fs::create_directories(last.parent_path());
+  std::ofstream(last) << R"({"build_status": "built", "checks": [{"status": "failed"}]})";
+  outer.c.run.repo = inner;
+  outer.c.run.build_root = inner / "build";
+  REQUIRE(cookiejar::list_command(outer.c) == 0);
+  const auto text = outer.out.str();
+  const auto row = text.substr(text.find("02   "), text.find('\n', text.find("02   ")) - text.find("02   "));
+  CHECK(row.find("failing") != std::string::npos);
 }

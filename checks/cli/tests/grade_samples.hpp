@@ -7,22 +7,29 @@
 
 namespace cookiejar::samples {
 
-inline check_result check(const std::string& analysis, const std::string& sentence, const std::string& status,
-                          int exit_code = 0) {
+// A check as the runner makes it from a verdict: a failed one has a reason, its
+// records' assertion counts, a bounded output and a finding.
+inline check_result check(const std::string& analysis, const std::string& sentence, check_status status,
+                          std::optional<int> exit_status = 0, std::optional<int> signal = std::nullopt) {
   check_result c;
   c.name = "lesson02.student." + analysis + "." + sentence;
   c.sentence = sentence;
-  c.analysis = analysis;
+  c.of = cj::verdict::from_key(analysis, cj::verdict::all_analyses).value();
   c.status = status;
-  c.exit_code = exit_code;
+  c.exit_status = exit_status;
+  c.signal = signal;
   c.seconds = 0.25;
-  if (status != "passed") {
+  c.assertions_passed = 3;
+  if (status != check_status::passed) {
     c.output = "some output <with> \"markup\" & a \x1b[31mcolour\x1b[0m and a bad byte \xff\n";
+    c.output_bytes = c.output.size();
+    c.reason = "\"" + sentence + "\": " + key_of(status) + ": cookie 17 was eaten twice";
+    c.assertions_failed = status == check_status::failed ? 2 : 0;
     finding f;
     f.property = "cookie 17 was eaten twice";
-    f.analysis = analysis;
+    f.found_by = c.of;
     f.location = "lessons/02-lock/bounded_buffer.hpp:41";
-    f.bug_class = "check-then-act";
+    f.bug_class = bug::check_then_act;
     f.details = "step | producer 0 | producer 1\n1    | lock        |";
     f.replay = "CJ_MODEL_REPLAY=1:2:3 ./lesson02_student_model 'x'";
     c.findings.push_back(f);
@@ -30,29 +37,29 @@ inline check_result check(const std::string& analysis, const std::string& senten
   return c;
 }
 
-inline lesson_result lesson(const std::string& build_status = "built") {
+inline lesson_result lesson(build_state build = build_state::built) {
   lesson_result r;
   r.number = "02";
   r.topic = "lock";
   r.folder = "02-lock";
-  r.build_status = build_status;
+  r.build = build;
   r.seconds = 3.5;
   return r;
 }
 
 inline lesson_result all_passed() {
   auto r = lesson();
-  r.checks.push_back(check("unit", "a jar of capacity 0 is refused", "passed"));
-  r.checks.push_back(check("stress", "two producers and two consumers share a jar of one", "passed"));
-  r.checks.push_back(check("model", "two producers racing for the last place never both get in", "passed"));
+  r.checks.push_back(check("unit", "a jar of capacity 0 is refused", check_status::passed));
+  r.checks.push_back(check("stress", "two producers and two consumers share a jar of one", check_status::passed));
+  r.checks.push_back(check("model", "two producers racing for the last place never both get in", check_status::passed));
   return r;
 }
 
 inline lesson_result build_failed() {
-  auto r = lesson("failed");
+  auto r = lesson(build_state::failed);
   finding e;
   e.property = "lessons/02-lock/bounded_buffer.hpp:12:5: error: unknown type name 'mutexx'";
-  e.analysis = "build";
+  e.found_by = analysis::build;
   e.location = "lessons/02-lock/bounded_buffer.hpp:12";
   e.details = "    cj::mutexx mutex_;\n    ^";
   r.build_error = e;
@@ -61,14 +68,14 @@ inline lesson_result build_failed() {
 
 inline lesson_result crashed() {
   auto r = all_passed();
-  r.checks[0] = check("unit", "a jar of capacity 0 is refused", "crashed", 139);
+  r.checks[0] = check("unit", "a jar of capacity 0 is refused", check_status::crashed, std::nullopt, 11);
   return r;
 }
 
 inline lesson_result hung() {
   auto r = all_passed();
-  r.checks[1] = check("stress", "two producers and two consumers share a jar of one", "hung", 70);
-  r.checks[2] = check("model", "two producers racing for the last place never both get in", "failed", 1);
+  r.checks[1] = check("stress", "two producers and two consumers share a jar of one", check_status::hung, 70);
+  r.checks[2] = check("model", "two producers racing for the last place never both get in", check_status::failed, 1);
   return r;
 }
 

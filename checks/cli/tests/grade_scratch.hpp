@@ -1,7 +1,6 @@
 #pragma once
-// One scratch copy of the repository for the end-to-end grading tests: the files a
-// lesson-01 build needs (CMakeLists.txt, CMakePresets.json, cmake/, checks/, lessons/01-*,
-// solutions/01-*). Files are rewritten only when their content differs, so the
+// A scratch copy of the repository for the end-to-end tests: the files a lesson's build
+// needs (CMakeLists.txt, CMakePresets.json, cmake/, checks/, lessons/NN-*, solutions/NN-*). Files are rewritten only when their content differs, so the
 // lesson's build folder inside the copy stays valid between tests and Ninja rebuilds
 // only what a test changed. The tests that use it hold a CTest RESOURCE_LOCK.
 #include <filesystem>
@@ -12,6 +11,11 @@
 namespace cookiejar::scratch {
 
 namespace fs = std::filesystem;
+
+// For the environment of a command an end-to-end test runs: the checks it runs keep
+// their own time limits. The test itself has a longer one (CJ_TEST_SECONDS, set by
+// CMake for the whole test, since it builds lessons), which its children must not inherit.
+inline const std::string checks_own_limits = "CJ_TEST_SECONDS=";
 
 inline std::string read(const fs::path& file) {
   std::ifstream in(file, std::ios::binary);
@@ -45,14 +49,14 @@ inline fs::path lesson_folder(const fs::path& repo, const std::string& top, cons
   return {};
 }
 
-// The scratch repository, in sync with the real one; returns its path.
-inline fs::path prepare(const fs::path& real_repo, const fs::path& scratch_root) {
+// The scratch repository with lesson `number`, in sync with the real one; returns its path.
+inline fs::path prepare(const fs::path& real_repo, const fs::path& scratch_root, const std::string& number = "01") {
   const auto repo = scratch_root / "repo";
   for (const char* file : {"CMakeLists.txt", "CMakePresets.json"}) put(repo / file, read(real_repo / file));
   sync_tree(real_repo / "cmake", repo / "cmake");
   sync_tree(real_repo / "checks", repo / "checks");
   for (const char* top : {"lessons", "solutions"}) {
-    const auto folder = lesson_folder(real_repo, top, "01");
+    const auto folder = lesson_folder(real_repo, top, number);
     sync_tree(folder, repo / top / folder.filename());
   }
   return repo;

@@ -38,6 +38,8 @@ struct scratch_tree {
     write(root / "checks/include/cookiejar/sync.hpp", "// sync\n");
     write(root / "checks/.editor/swap", "scratch");
     write(root / "checks/02-lock/.stress_test.cpp.swp", "scratch");
+    write(root / "checks/cli/src/grade.cpp", "// the command: it reads verdicts, it judges nothing\n");
+    write(root / "checks/cli/golden/case/verdict.json", "{}\n");
     write(root / "cmake/CookiejarChecks.cmake", "# checks\n");
     write(root / "CMakeLists.txt", "project(x)\n");
     write(root / "CMakePresets.json", "{}\n");
@@ -53,7 +55,7 @@ struct scratch_tree {
 
 }  // namespace
 
-TEST_CASE("grade.tamper.the manifest covers checks/, cmake/ and the top CMake files, not scratch files or lessons",
+TEST_CASE("grade.tamper.the manifest covers checks/, cmake/ and the top CMake files, not the command, scratch files or lessons",
           "[cli][grade]") {
   scratch_tree tree;
   write(tree.root / "checks/MANIFEST.sha256", "");
@@ -87,6 +89,8 @@ TEST_CASE("grade.tamper.an untouched tree matches its manifest", "[cli][grade]")
   write_manifest(tree.root);
   write(tree.root / "lessons/02-lock/bounded_buffer.hpp", "// the student's work changes; it is not judged\n");
   write(tree.root / "checks/02-lock/.another.swp", "scratch");
+  write(tree.root / "checks/cli/src/grade.cpp", "// a change to the command needs no new manifest\n");
+  write(tree.root / "checks/cli/golden/new-case/verdict.json", "{}\n");
   const auto status = check_manifest(tree.root);
   CHECK(status.state == "matches");
   CHECK(status.files == 5);

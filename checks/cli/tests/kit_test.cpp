@@ -40,7 +40,7 @@ process_result run_autograder(const fs::path& course, const fs::path& submission
   fs::remove_all(root);
   fs::create_directories(root / "source");
   return run_process({"bash", (kit / "gradescope/run_autograder").string()},
-                     limited(240, {}, {"AUTOGRADER_ROOT=" + root.string(), "AUTOGRADER_SUBMISSION=" + submission.string(),
+                     limited(900, {}, {scratch::checks_own_limits, "AUTOGRADER_ROOT=" + root.string(), "AUTOGRADER_SUBMISSION=" + submission.string(),
                                       "COOKIEJAR_COURSE=" + course.string(), "COOKIEJAR_TOOL=" + tool,
                                       "COOKIEJAR_GRADE_LESSONS=01", "COOKIEJAR_GRADE_ROUNDS=1"}));
 }

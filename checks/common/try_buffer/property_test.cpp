@@ -212,6 +212,12 @@ private:
         }
         out << "  (the seeds are fixed: every run repeats this exact sequence)";
         story_ = out.str();
+        // The disagreement in one sentence, for the record; the REQUIRE that follows claims it.
+        cj::verdict::finding f;
+        f.promise = describe(op, id) + ": a one-thread jar gives " + expected + ", yours " +
+                    (actual.rfind("threw", 0) == 0 ? actual : "gave " + actual);
+        f.messages.push_back(story_);
+        cj::verdict::report(std::move(f));
         return false;
     }
 
