@@ -44,7 +44,7 @@ finding a_model_finding() {
                {0, "(finished)", {}},
                {1, "try_get() begins", {}},
                {1, "blocks on mutex #1", {"lessons/02-lock/bounded_buffer.hpp", 70}}};
-    f.waits = {{"consumer 1", "lock", "mutex #1", {}, "consumer 0", {"lessons/02-lock/bounded_buffer.hpp", 70}, true}};
+    f.waits = {{"consumer 1", "lock", "mutex #1", {}, "consumer 0", {"lessons/02-lock/bounded_buffer.hpp", 70}, true, "", {}}};
     f.found_by = "found by the bounded search (every schedule with at most 2 preemptions), schedule 1";
     f.conclusion = "DEADLOCK";
     f.replay = "bounded2:1 0 0 ";

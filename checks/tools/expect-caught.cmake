@@ -4,6 +4,7 @@
 #   cmake -DNAME=lesson02.mutant.unlocked_size -DEXPECTED=stress -DBUG=data_race
 #         -DRUNNER=/path/cookiejar-run-check
 #         -DCHECKS=unit=/path/exe,stress=/path/exe,model=/path/exe -P expect-caught.cmake
+#   (the policy check: -DCHECKS=policy=/path/cookiejar-policy-check -DPOLICY_ARGS=--file|f.hpp|...)
 #
 # Each check runs through the runner (checks/tools/run_check.cpp), which judges it on
 # its verdict records. A check "catches" the variant when the runner's verdict is not
@@ -28,7 +29,11 @@ foreach(entry IN LISTS checks)
   math(EXPR from "${eq} + 1")
   string(SUBSTRING "${entry}" ${from} -1 exe)
   file(REMOVE "${verdict_file}")
-  execute_process(COMMAND "${RUNNER}" --analysis ${analysis} --timeout 290 --verdict "${verdict_file}" -- "${exe}"
+  set(args "")
+  if(analysis STREQUAL "policy")
+    string(REPLACE "|" ";" args "${POLICY_ARGS}")  # the policy check's options, "|"-separated
+  endif()
+  execute_process(COMMAND "${RUNNER}" --analysis ${analysis} --timeout 290 --verdict "${verdict_file}" -- "${exe}" ${args}
                   RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err TIMEOUT 300)
   if(NOT EXISTS "${verdict_file}")
     message(FATAL_ERROR "${NAME}: the runner wrote no verdict for ${analysis} (exit ${rc}):\n${out}\n${err}")

@@ -147,6 +147,7 @@ double default_points(std::string_view analysis) {
   if (analysis == "property") return 2;
   if (analysis == "stress") return 2;
   if (analysis == "model") return 3;
+  if (analysis == "policy") return 0;  // keeping to the rules earns nothing by itself
   return 1;
 }
 
@@ -323,6 +324,27 @@ graded_lesson apply_grading(const lesson_result& result, const grading_rules& ru
     build.status = check_status::not_run;
     grade(build, "build", 0, std::nullopt);
     lesson.notes.push_back("no grading.json and no build: the lesson's maximum is unknown (0 here)");
+  }
+  // A file the policy check refused ends, forks or signals the checks' process, or
+  // reaches into the checks: what its other checks say is not evidence, so none of
+  // them earns points (docs/instructors/README.md, "Points").
+  const auto refused = std::find_if(lesson.checks.begin(), lesson.checks.end(), [](const graded_check& c) {
+    return c.result.of == analysis::policy && c.result.status != check_status::passed &&
+           c.result.status != check_status::not_run;
+  });
+  if (refused != lesson.checks.end()) {
+    const std::string why = refused->result.findings.empty() || refused->result.findings.front().location.empty()
+                                ? std::string{}
+                                : fmt::format(" (at {})", refused->result.findings.front().location);
+    for (auto& c : lesson.checks) {
+      if (c.result.of == analysis::policy || c.points == 0) continue;
+      c.points = 0;
+      c.message = fmt::format("0 points: the policy check refused the file{}, so this check's pass is not "
+                              "evidence; its report says which rule the file breaks",
+                              why);
+    }
+    lesson.notes.push_back(fmt::format("the policy check refused lesson {}'s file{}: every check scores 0",
+                                       result.number, why));
   }
   for (const auto& c : lesson.checks) {
     lesson.score += c.points;

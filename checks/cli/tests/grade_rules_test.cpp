@@ -73,6 +73,28 @@ TEST_CASE("grade.rules.a passed check earns its points, and a failed, crashed or
   CHECK(crash.score == 9);
 }
 
+TEST_CASE("grade.rules.a file the policy check refused scores 0 on every check, and each check says why",
+          "[cli][grade]") {
+  auto result = samples::all_passed();
+  auto policy = samples::check("policy", "the file keeps to the rules of the course", check_status::failed);
+  policy.findings.front().location = "lessons/02-lock/bounded_buffer.hpp:9";
+  result.checks.push_back(policy);
+  const auto graded = apply_grading(result, samples::rules());
+  CHECK(graded.score == 0);
+  CHECK(graded.max_score == 10);
+  for (std::size_t i = 0; i < 3; ++i) {
+    CHECK(graded.checks[i].result.status == check_status::passed);
+    CHECK(graded.checks[i].points == 0);
+    CHECK(graded.checks[i].message.find("the policy check refused the file (at lessons/02-lock/bounded_buffer.hpp:9)") !=
+          std::string::npos);
+  }
+  REQUIRE(!graded.notes.empty());
+  CHECK(graded.notes.back().find("every check scores 0") != std::string::npos);
+  // The same file with the policy check passed keeps its points.
+  result.checks.back().status = check_status::passed;
+  CHECK(apply_grading(result, samples::rules()).score == 10);
+}
+
 TEST_CASE("grade.rules.a check grading.json does not list is worth its analysis's points, and the report says so",
           "[cli][grade]") {
   auto result = samples::all_passed();

@@ -194,6 +194,11 @@ TEST_CASE("kit.the Classroom workflow grades each lesson's analyses for grading.
       CHECK(command.rfind("TSAN_OPTIONS=\"halt_on_error=1:exitcode=66", 0) == 0);
       CHECK(command.find("--repeat until-fail:3") != std::string::npos);
     }
+    if (s.id != "tamper" && !s.id.ends_with("-policy")) {
+      // A refused file scores 0 in every step, so each step with points runs the policy check too.
+      const auto of = s.id.substr(10);
+      CHECK(command.find(fmt::format("-L \"^({}|policy)$\"", of)) != std::string::npos);
+    }
     if (s.id != "tamper") {
       REQUIRE(expected.contains(s.id));
       CHECK(std::stod(s.with.at("max-score")) == expected.at(s.id));
