@@ -198,3 +198,42 @@ TEST_CASE("grade.end to end.a correct jar that prints 64 KiB on every try_put ge
   CHECK(printed > 100 * 1024 * 1024);  // it did print: more than 100 MiB in all
   CHECK(g.report.size() < 32 * 1024);
 }
+
+// A jar that ends the checks' process with status 0 (in its members, after faking
+// Catch2's summary, from a signal handler) earns nothing: every check it cut short
+// says it ended early, and the policy check names the line that ends the process.
+TEST_CASE("grade.end to end.lesson 01 jars that end the process with status 0 score 0, each check saying why",
+          "[cli][grade][end-to-end]") {
+  const auto repo = scratch::prepare(real_repo, scratch_root);
+  const auto lesson = scratch::lesson_folder(repo, "lessons", "01");
+  const auto adversarial = scratch::lesson_folder(real_repo, "checks", "01") / "adversarial";
+  for (const char* name : {"exit_in_members", "prints_pass_summary", "signal_handler_exits"}) {
+    INFO(name);
+    scratch::put(lesson / "bounded_buffer.hpp", scratch::read(adversarial / (std::string(name) + ".hpp")));
+    write_manifest(repo);
+    const auto g = grade(repo, "json");
+    INFO(g.run.output);
+    REQUIRE(g.run.exit_code == 0);
+    const auto doc = json::parse(g.report);
+    const auto& l = doc["lessons"][0];
+    CHECK(l["max_score"].get<double>() == grading_total());
+    CHECK(l["score"] == 0);
+    int ended_early = 0;
+    bool policy_refused = false;
+    for (const auto& c : l["checks"]) {
+      INFO(c["name"].get<std::string>());
+      CHECK(c["points"] == 0);
+      CHECK(!c["message"].get<std::string>().empty());
+      if (c["analysis"] == "policy") {
+        policy_refused = c["status"] == "failed";
+        REQUIRE(!c["findings"].empty());
+        CHECK(c["findings"][0]["location"].get<std::string>().find("bounded_buffer.hpp:") != std::string::npos);
+      } else if (c["status"] == "ended_early") {
+        ++ended_early;
+        CHECK(c["message"].get<std::string>().find("ended early") != std::string::npos);
+      }
+    }
+    CHECK(policy_refused);
+    CHECK(ended_early >= 1);
+  }
+}
