@@ -505,6 +505,30 @@ TEST_CASE("a semaphore's acquire waits for a release in another thread, and sees
     CHECK(sum == 10 + 11 + 12 + 13);
 }
 
+// The wake-up libstdc++'s std::counting_semaphore can lose (detail/posix_semaphore.hpp):
+// several sleepers, and releases that come while a woken one is getting up. Each waiter
+// must wake for its cookie; a lost wake-up is a hang, which the watchdog fails.
+TEST_CASE("three waiters on one semaphore each wake for every release meant for them", LIBRARY_TAGS) {
+    cj::counting_semaphore<8> filled(0);
+    constexpr int each = 2000;
+    std::atomic<int> taken{0};
+    std::vector<std::thread> eaters;
+    for (int e = 0; e < 3; ++e)
+        eaters.emplace_back([&] {
+            for (int i = 0; i < each; ++i) {
+                filled.acquire();
+                taken.fetch_add(1, std::memory_order_relaxed);
+            }
+        });
+    for (int i = 0; i < 3 * each; ++i) {
+        while (i - taken.load(std::memory_order_relaxed) >= 3) std::this_thread::yield();  // at most 3 waiting
+        filled.release();
+    }
+    for (auto& t : eaters) t.join();
+    CHECK(taken.load() == 3 * each);
+    CHECK_FALSE(filled.try_acquire());
+}
+
 TEST_CASE("two binary_semaphores pass a turn back and forth between two threads", LIBRARY_TAGS) {
     cj::binary_semaphore ping(1);
     cj::binary_semaphore pong(0);

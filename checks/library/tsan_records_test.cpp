@@ -65,7 +65,8 @@ struct run {
     int exit_code = -1;
     std::string output;        // stdout and stderr: ThreadSanitizer's printed report
     std::string token;
-    std::vector<json> records;  // one per line of the record file
+    std::vector<json> records;  // one per line of the record file, but the start records
+    std::vector<json> starts;   // "kind": "start": a test case began
 };
 
 // Runs one hidden test case of the program with a fresh record file and token.
@@ -88,7 +89,10 @@ run run_case(const std::string& test_case) {
     r.output = read_file(output_file);
     std::istringstream lines(read_file(record_file));
     for (std::string line; std::getline(lines, line);)
-        if (!line.empty()) r.records.push_back(json::parse(line));
+        if (!line.empty()) {
+            auto record = json::parse(line);
+            (record.value("kind", "") == "start" ? r.starts : r.records).push_back(std::move(record));
+        }
     std::filesystem::remove_all(dir);
     return r;
 }
@@ -105,6 +109,9 @@ json the_finding(const run& r) {
     CHECK(record.at("kind") == "check");
     CHECK(record.at("outcome") == "failed");
     CHECK(record.at("ended") == false);
+    // The test case's start was recorded first, under the same name.
+    REQUIRE(r.starts.size() == 1);
+    CHECK(r.starts.front().at("check") == record.at("check"));
     REQUIRE(record.at("findings").size() == 1);
     const json& f = record.at("findings").at(0);
     CHECK(f.at("source") == "tsan");

@@ -34,6 +34,7 @@
 #include <mutex>
 #include <optional>
 #include <queue>
+#include <climits>
 #include <semaphore>
 #include <sstream>
 #include <stdexcept>
@@ -185,7 +186,7 @@ private:
 
 // Like std::counting_semaphore<LeastMaxValue>. Releasing above max() (undefined
 // behaviour in C++) is reported as a failure.
-template <std::ptrdiff_t LeastMaxValue = std::counting_semaphore<>::max()>
+template <std::ptrdiff_t LeastMaxValue = INT_MAX>  // as the other backends
 class counting_semaphore {
 public:
     explicit counting_semaphore(std::ptrdiff_t desired, cj::source_location loc = cj::source_location::current()) {

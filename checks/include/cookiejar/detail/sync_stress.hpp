@@ -1,7 +1,8 @@
 #pragma once
 // stress backend of <cookiejar/sync.hpp> (COOKIEJAR_STRESS, built with ThreadSanitizer).
 //
-// Each cj:: type wraps its std:: counterpart and adds two things at every call:
+// Each cj:: type wraps its std:: counterpart (the semaphores: a sem_t, see
+// detail/posix_semaphore.hpp) and adds two things at every call:
 //  * schedule noise: with a seeded probability the calling thread yields or sleeps a
 //    few microseconds first, so rare interleavings happen often in a stress run;
 //  * bookkeeping for the watchdog (detail/stress_registry.hpp): which thread waits on
@@ -20,11 +21,12 @@
 #include <cstdio>
 #include <cstdlib>
 #include <mutex>
-#include <semaphore>
+#include <climits>
 #include <string>
 #include <thread>
 
 #include <cookiejar/detail/held_mutexes.hpp>
+#include <cookiejar/detail/posix_semaphore.hpp>
 #include <cookiejar/detail/quiet_ending.hpp>
 #include <cookiejar/detail/stress_registry.hpp>
 #include <cookiejar/detail/wait_for_picture.hpp>
@@ -216,8 +218,9 @@ private:
 
 // ---------------------------------------------------------- semaphores ----
 
-// Like std::counting_semaphore<LeastMaxValue>.
-template <std::ptrdiff_t LeastMaxValue = std::counting_semaphore<>::max()>
+// Like std::counting_semaphore<LeastMaxValue>, on POSIX's sem_t: libstdc++'s can lose a
+// wake-up (detail/posix_semaphore.hpp).
+template <std::ptrdiff_t LeastMaxValue = INT_MAX>
 class counting_semaphore {
 public:
     explicit counting_semaphore(std::ptrdiff_t desired) : sem_(desired) {}
@@ -256,7 +259,7 @@ public:
     }
 
 private:
-    std::counting_semaphore<LeastMaxValue> sem_;
+    detail::posix_counting_semaphore<LeastMaxValue> sem_;
     stress::waitable state_{"semaphore"};
 };
 
