@@ -33,8 +33,10 @@ lesson_status status_of_lesson(const lesson_info& lesson, const run_options& run
   std::error_code same_ec;
   const bool own_repository = top.exit_code == 0 && !top.output.empty() &&
                               fs::equivalent(top.output.substr(0, top.output.find('\n')), run.repo, same_ec);
+  process_result not_tracked;
+  not_tracked.exit_code = 1;
   const auto pristine = own_repository ? run_process({"git", "-C", run.repo.string(), "show", "HEAD:" + rel})
-                                       : process_result{.exit_code = 1};
+                                       : not_tracked;
   const bool untouched = pristine.exit_code == 0 && read_file(file) == pristine.output;
   const auto last = load_json(lesson_build_dir(lesson, run) / "cookiejar-last.json");
   if (last) {
