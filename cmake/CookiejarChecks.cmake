@@ -52,11 +52,11 @@ endif()
 add_library(cookiejar_stress INTERFACE)
 target_link_libraries(cookiejar_stress INTERFACE cookiejar_library)
 target_compile_definitions(cookiejar_stress INTERFACE COOKIEJAR_STRESS)
-# Unoptimised like the others: ThreadSanitizer then sees every access the source makes
-# (none is kept in a register), and the stress programs run as fast as at -O1 while
-# compiling in under half the time (measured on lesson 03's: 7.9 s instead of 17.7 s to
-# compile, 2.5-2.8 s instead of 2.1-3.6 s to run).
-target_compile_options(cookiejar_stress INTERFACE -fsanitize=thread -O0 -g -fno-omit-frame-pointer)
+# At -O1, unlike the other analyses: unoptimised stress programs compile in half the time
+# (lesson 03's: 7.9 s instead of 17.7 s) and run as fast, but under load one of them
+# (lesson 02's mutant unlocked_empty_peek) once hung until the runner's limit with no
+# record, where at -O1 it never has; until that is understood they stay at -O1.
+target_compile_options(cookiejar_stress INTERFACE -fsanitize=thread -O1 -g -fno-omit-frame-pointer)
 target_link_options(cookiejar_stress INTERFACE -fsanitize=thread)
 
 # model: Relacy, never with a sanitizer (its fibers have small stacks). Unoptimised: at
