@@ -19,10 +19,14 @@ target_compile_definitions(cookiejar_library INTERFACE COOKIEJAR_SOURCE_DIR="${P
 target_compile_options(cookiejar_library INTERFACE -Wall -Wextra -Wpedantic
   # Paths in assertions, reports and debug info relative to the repository, so what a
   # check prints reads the same on every machine (and a student can open it as shown).
-  # The build folder's own map comes first: the debug info's compile directory is
-  # there, and ThreadSanitizer joins it with each relative path.
+  # The debug info's compile directory is the build folder, which ThreadSanitizer joins
+  # with each relative path: it maps back to the repository. No two maps match the same
+  # path (clang 14 takes the first map that matches, clang 19 the last, which made clang
+  # 19's reports say build/ci/checks/...), so the sources' maps name their folders.
   "-ffile-prefix-map=${CMAKE_BINARY_DIR}=${PROJECT_SOURCE_DIR}"
-  "-ffile-prefix-map=${PROJECT_SOURCE_DIR}/=")
+  "-ffile-prefix-map=${PROJECT_SOURCE_DIR}/checks/=checks/"
+  "-ffile-prefix-map=${PROJECT_SOURCE_DIR}/lessons/=lessons/"
+  "-ffile-prefix-map=${PROJECT_SOURCE_DIR}/solutions/=solutions/")
 
 # unit: single-threaded contract checks. The stress backend without a sanitizer: no
 # noise, but a call that blocks forever (a lock never released) is reported with the
