@@ -77,10 +77,10 @@ target_compile_options(cookiejar_model INTERFACE -O0 -g -Wno-unused-parameter -W
   # call by default: memory Relacy allocated would go to free() and abort.
   -fno-sized-deallocation)
 
-# One Catch2 main per instrumentation: compiled once, linked into every check.
-# Unoptimised: with Catch2 v2's implementation in it, it was the slowest file of every
-# lesson build (measured: 41 s at -O1, 13 s at -O0 for the ThreadSanitizer one), and
-# nothing in it is hot.
+# One Catch2 main per instrumentation: compiled once, linked into every check. The plain
+# one unoptimised: with Catch2 v2's implementation in it, it was among the slowest files
+# of every lesson build (measured: 37 s at -O1, 11 s at -O0), and nothing in it is hot.
+# The ThreadSanitizer one takes the stress programs' -O1.
 add_library(cookiejar_main_plain OBJECT "${PROJECT_SOURCE_DIR}/checks/common/catch_main.cpp")
 target_link_libraries(cookiejar_main_plain PUBLIC cookiejar_catch2 cookiejar_library)
 target_link_libraries(cookiejar_main_plain PUBLIC Threads::Threads)
