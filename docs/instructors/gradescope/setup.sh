@@ -28,18 +28,38 @@ if [ "${COOKIEJAR_SETUP_SKIP_APT:-0}" != 1 ]; then
   fi
 fi
 
-# The workflow presets need CMake 3.25; Ubuntu 22.04 ships 3.22.
-cmake_ok() {
-  cmake -P /dev/stdin <<'CMAKE' >/dev/null 2>&1
+# The workflow presets need CMake 3.25 (Debian 12 has 3.25.1, Debian 13 and Ubuntu 24.04
+# newer; Ubuntu 22.04 ships 3.22). The check is a script in a temporary file: `cmake -P`
+# cannot read a script from a pipe (a heredoc on /dev/stdin is one in bash 5.1 and later).
+cmake_check="$(mktemp --suffix=.cmake)"
+trap 'rm -f "$cmake_check"' EXIT
+cat >"$cmake_check" <<'CMAKE'
 if(CMAKE_VERSION VERSION_LESS 3.25)
-  message(FATAL_ERROR "old")
+  message(FATAL_ERROR "CMake ${CMAKE_VERSION} is older than 3.25")
 endif()
 CMAKE
+cmake_ok() { command -v cmake >/dev/null 2>&1 && cmake -P "$cmake_check" >/dev/null 2>&1; }
+cmake_says() {
+  if command -v cmake >/dev/null 2>&1; then cmake --version | head -n 1; else echo "no cmake on PATH"; fi
 }
 if ! cmake_ok; then
-  python3 -m pip install --upgrade 'cmake>=3.25' || python3 -m pip install --break-system-packages --upgrade 'cmake>=3.25'
+  echo "setup.sh: $(cmake_says); the course needs CMake 3.25 or newer: trying pip's cmake"
+  if ! { python3 -m pip install --upgrade 'cmake>=3.25' ||
+         python3 -m pip install --break-system-packages --upgrade 'cmake>=3.25'; }; then
+    echo "setup.sh: pip could not install cmake>=3.25 either (no python3-pip, or no PyPI from here)" >&2
+  fi
   hash -r
-  cmake_ok || { echo "setup.sh: CMake 3.25 or newer is needed" >&2; exit 1; }
+  cmake_ok || { echo "setup.sh: CMake 3.25 or newer is needed ($(cmake_says))" >&2; exit 1; }
+fi
+# Every tool the build needs, named when one is missing (the packages are in
+# checks/tools/apt-packages.txt).
+missing=""
+for tool in ninja clang++; do
+  command -v "$tool" >/dev/null 2>&1 || missing="$missing $tool"
+done
+if [ -n "$missing" ]; then
+  echo "setup.sh: not on PATH:$missing (install the packages in checks/tools/apt-packages.txt)" >&2
+  exit 1
 fi
 
 cd "$course"
