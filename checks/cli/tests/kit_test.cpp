@@ -198,8 +198,10 @@ std::string solution_text() { return scratch::read(real_repo / "solutions/01-syn
 // The solution with a missing ';' at its end: it does not compile.
 std::string broken_text() { return solution_text() + "\nstruct missing_semicolon {}\n"; }
 
-// run_autograder in the simulated root on a submission made of `files`; returns results.json.
+// run_autograder in the simulated root on a submission made of `files`, the course's
+// lesson file back to the starter first, as in a fresh Gradescope container; returns results.json.
 json grade_submission(const fs::path& root, const std::map<std::string, std::string>& files, process_result& run) {
+  scratch::put(root / "source/cookiejar" / lesson01, starter_text());
   fs::remove_all(root / "submission");
   fs::remove_all(root / "results");
   fs::create_directories(root / "submission");
@@ -363,7 +365,21 @@ TEST_CASE("kit.setup.sh builds the zip in a simulated Gradescope root and run_au
   };
 
   const auto starter = grade_submission(root, {{"bounded_buffer.hpp", starter_text()}}, run);
-  check_scores(starter, 6, "the starter");
+  check_scores(starter, 5, "the starter");
+  // A correct jar under another name is graded as the starter (the same score, and no
+  // rebuild, since the course already holds the starter), and the report says so, at the
+  // top and in every test.
+  const auto misnamed = grade_submission(root, {{"my_bounded_buffer.hpp", solution_text()}}, run);
+  check_scores(misnamed, 5, "a correct jar named my_bounded_buffer.hpp");
+  const std::string said =
+      "Submission: lesson 01: the submission has no lessons/01-synchronous/ and no bounded_buffer.hpp "
+      "(it has: my_bounded_buffer.hpp); lesson 01 is graded as the course's starter";
+  CHECK(misnamed["output"].get<std::string>().starts_with(said));
+  for (const auto& t : misnamed["tests"]) {
+    INFO(t["name"]);
+    CHECK(t["output"].get<std::string>().starts_with(said));
+  }
+  CHECK(run.output.find("grading lesson(s) 01, 3 stress round(s)") != std::string::npos);
   const auto solution = grade_submission(root, {{"bounded_buffer.hpp", solution_text()}}, run);
   check_scores(solution, 14, "the solution");
   CHECK(failed_tests(solution).empty());
@@ -383,20 +399,6 @@ TEST_CASE("kit.setup.sh builds the zip in a simulated Gradescope root and run_au
             "lesson 01 (synchronous) unit: a full jar refuses a moved cookie without moving from it",
             "lesson 01 (synchronous) unit: a full jar refuses a std::unique_ptr without emptying it",
             "lesson 01 (synchronous) unit: random puts and gets agree with a std::deque model at every step"});
-
-  // A correct jar under another name is graded as the starter, and the report says so,
-  // at the top and in every test.
-  const auto misnamed = grade_submission(root, {{"my_bounded_buffer.hpp", solution_text()}}, run);
-  check_scores(misnamed, 6, "a correct jar named my_bounded_buffer.hpp");
-  const std::string said =
-      "Submission: lesson 01: the submission has no lessons/01-synchronous/ and no bounded_buffer.hpp "
-      "(it has: my_bounded_buffer.hpp); lesson 01 is graded as the course's starter";
-  CHECK(misnamed["output"].get<std::string>().starts_with(said));
-  for (const auto& t : misnamed["tests"]) {
-    INFO(t["name"]);
-    CHECK(t["output"].get<std::string>().starts_with(said));
-  }
-  CHECK(run.output.find("grading lesson(s) 01, 3 stress round(s)") != std::string::npos);
 }
 
 TEST_CASE("kit.the Classroom steps of lesson 01, run as the command grader runs them, pay only for a correct file "
