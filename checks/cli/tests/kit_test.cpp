@@ -197,6 +197,15 @@ std::string starter_text() { return scratch::read(real_repo / lesson01); }
 std::string solution_text() { return scratch::read(real_repo / "solutions/01-synchronous/bounded_buffer.hpp"); }
 // The solution with a missing ';' at its end: it does not compile.
 std::string broken_text() { return solution_text() + "\nstruct missing_semicolon {}\n"; }
+// The solution calling a member std::optional does not have: the file parses on its own
+// (the policy check, which reads it alone, keeps it), and fails only where a check
+// instantiates the jar, that is in the build.
+std::string fails_in_build_text() {
+  auto text = solution_text();
+  const auto at = text.find("        return item;\n");
+  REQUIRE(at != std::string::npos);
+  return text.replace(at, 21, "        return item.no_such_member();\n");
+}
 
 // run_autograder in the simulated root on a submission made of `files`, the course's
 // lesson file back to the starter first, as in a fresh Gradescope container; returns results.json.
@@ -223,6 +232,7 @@ std::vector<std::string> failed_tests(const json& doc) {
 // but PATH and HOME, the setup command and then the command, each within the step's timeout
 // (minutes). Its score is max-score when both exit 0, else 0.
 struct step_run {
+  bool passed = false;
   double score = 0;
   std::string output;
 };
@@ -240,6 +250,7 @@ step_run run_step(const workflow_step& step, const fs::path& course) {
     result.output += fmt::format("$ {}\n{}(exit {})\n", command, run.output, run.exit_code);
     if (run.exit_code != 0 || run.timed_out) return result;
   }
+  result.passed = true;
   result.score = std::stod(step.with.at("max-score"));
   return result;
 }
@@ -410,23 +421,30 @@ TEST_CASE("kit.the Classroom steps of lesson 01, run as the command grader runs 
     if (s.id == "tamper" || s.id.starts_with("lesson-01-")) steps.push_back(s);
   }
   REQUIRE(steps.size() == 3);  // tamper, unit, policy
+  std::size_t steps_passed = 0;
   const auto grade = [&](const std::string& text, const char* what) {
     scratch::put(course / lesson01, text);
     double score = 0;
     std::string output;
+    steps_passed = 0;
     for (const auto& s : steps) {
       const auto r = run_step(s, course);
       score += r.score;
+      steps_passed += r.passed ? 1 : 0;
       output += fmt::format("== {}: {} points\n{}", s.id, r.score, r.output);
     }
     UNSCOPED_INFO(what << ": " << score << " points\n" << output.substr(0, 20000));
     return std::pair{score, output};
   };
   CHECK(grade(starter_text(), "the starter").first == 0);
-  const auto [broken, broken_output] = grade(broken_text(), "a file with a missing ;");
+  // A file that fails only in the build: every lesson step fails, also the policy step,
+  // whose check alone would keep the file (each step rebuilds the lesson first).
+  const auto [broken, broken_output] = grade(fails_in_build_text(), "a file that does not compile");
   CHECK(broken == 0);
-  CHECK(broken_output.find("expected ';'") != std::string::npos);
+  CHECK(steps_passed == 1);  // the tamper step only
+  CHECK(broken_output.find("no_such_member") != std::string::npos);
   CHECK(grade(solution_text(), "the solution").first == 14);
+  CHECK(steps_passed == 3);
   {
     // The lesson's own workflow preset works in the students' edition.
     const auto workflow = run_process({"cmake", "--workflow", "--preset", "lesson-01"},
