@@ -2,10 +2,13 @@
 # report formats, the tamper manifest, and their tests. Included by CMakeLists.txt here.
 #
 #   cookiejar_grade_tests  the report formats, the points, the manifest (fast; label cli)
-#   cookiejar_grade_e2e    `grade` on lesson 01's starter, its solution, a compile error, a
-#                          correct jar that prints a lot, and the Gradescope kit's sample
-#                          submission, in one scratch copy of the repository (labels cli,
-#                          end-to-end; they take turns on that copy with `check 01`'s test)
+#   cookiejar_grade_e2e    `grade` on lesson 01's starter, its solution, a compile error and a
+#                          correct jar that prints a lot, in one scratch copy of the repository;
+#                          and the instructor kit run for real (kit_test.cpp: the students'
+#                          edition and the Gradescope zip, setup.sh and run_autograder in a
+#                          simulated Gradescope root, lesson 01's Classroom steps), in the
+#                          same scratch folder (labels cli, end-to-end; one at a time, taking
+#                          turns with `check 01`'s test)
 
 target_sources(cookiejar_cli_core PRIVATE
   src/grade.cpp

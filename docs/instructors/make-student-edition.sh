@@ -17,6 +17,7 @@
 #   checks/MANIFEST.sha256          the edition's own manifest (`cookiejar grade --write-manifest`)
 #   .github/workflows/classroom.yml the GitHub Classroom workflow, with that manifest's hash pinned in
 #                                   every grading step (docs/instructors/README.md, GitHub Classroom)
+#   .cookiejar-edition              the commit it was written from
 # The `lesson-NN` presets work there as here; the `ci` preset does not (it needs the
 # solutions and the mutants).
 #

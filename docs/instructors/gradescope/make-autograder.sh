@@ -21,7 +21,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     -o) output="$2"; shift 2 ;;
     --ref) ref="$2"; shift 2 ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
     *) lessons+=("$1"); shift ;;
   esac
 done
