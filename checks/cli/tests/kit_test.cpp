@@ -160,6 +160,8 @@ std::set<std::string> answer_texts(const fs::path& repo) {
   return texts;
 }
 
+const std::string lesson01 = "lessons/01-synchronous/bounded_buffer.hpp";
+
 // make-autograder.sh for lesson 01 from the committed copy; returns the zip.
 fs::path make_zip(const fs::path& copy) {
   const auto zip = scratch_root / "kit-zip/autograder.zip";
@@ -173,7 +175,9 @@ fs::path make_zip(const fs::path& copy) {
 }
 
 // A simulated Gradescope image: the zip unpacked in <root>/source, kept in sync file by
-// file so that setup.sh's builds there stay valid from one test to the next.
+// file so that setup.sh's builds there stay valid from one test to the next. Lesson 01's
+// file is taken from the zip only the first time: the tests put their own before every
+// grade, and the last one a test leaves is the first the next one grades (no rebuild).
 fs::path gradescope_root(const fs::path& zip) {
   const auto root = scratch_root / "kit-gradescope";
   const auto unpacked = scratch_root / "kit-unpacked";
@@ -182,8 +186,11 @@ fs::path gradescope_root(const fs::path& zip) {
   REQUIRE(run_process({"cmake", "-E", "chdir", unpacked.string(), "cmake", "-E", "tar", "xf", zip.string()},
                       limited(120))
               .exit_code == 0);
+  const auto lesson_file = root / "source/cookiejar" / lesson01;
+  const auto left = fs::exists(lesson_file) ? scratch::read(lesson_file) : std::string();
   // sync_tree leaves out folders whose name starts with '.': the workflow comes separately.
   scratch::sync_tree(unpacked, root / "source");
+  if (!left.empty()) scratch::put(lesson_file, left);
   scratch::put(root / "source/cookiejar/.github/workflows/classroom.yml",
                scratch::read(unpacked / "cookiejar/.github/workflows/classroom.yml"));
   for (const char* script : {"setup.sh", "run_autograder"}) {
@@ -192,7 +199,6 @@ fs::path gradescope_root(const fs::path& zip) {
   return root;
 }
 
-const std::string lesson01 = "lessons/01-synchronous/bounded_buffer.hpp";
 std::string starter_text() { return scratch::read(real_repo / lesson01); }
 std::string solution_text() { return scratch::read(real_repo / "solutions/01-synchronous/bounded_buffer.hpp"); }
 // The solution with a missing ';' at its end: it does not compile.
@@ -391,14 +397,6 @@ TEST_CASE("kit.setup.sh builds the zip in a simulated Gradescope root and run_au
     CHECK(t["output"].get<std::string>().starts_with(said));
   }
   CHECK(run.output.find("grading lesson(s) 01, 3 stress round(s)") != std::string::npos);
-  const auto solution = grade_submission(root, {{"bounded_buffer.hpp", solution_text()}}, run);
-  check_scores(solution, 14, "the solution");
-  CHECK(failed_tests(solution).empty());
-  const auto broken = grade_submission(root, {{"bounded_buffer.hpp", broken_text()}}, run);
-  check_scores(broken, 0, "a file with a missing ;");
-  CHECK(broken["output"].get<std::string>().find("build failed") != std::string::npos);
-  CHECK(broken["output"].get<std::string>().find("error:") != std::string::npos);
-
   // A copy of the course with task 4 (a refused cookie is moved from) left undone: exactly
   // the checks that move a cookie into a full jar fail.
   const auto sample = real_repo / "checks/cli/tests/samples/lesson01-one-bug-left";
@@ -410,6 +408,14 @@ TEST_CASE("kit.setup.sh builds the zip in a simulated Gradescope root and run_au
             "lesson 01 (synchronous) unit: a full jar refuses a moved cookie without moving from it",
             "lesson 01 (synchronous) unit: a full jar refuses a std::unique_ptr without emptying it",
             "lesson 01 (synchronous) unit: random puts and gets agree with a std::deque model at every step"});
+  const auto broken = grade_submission(root, {{"bounded_buffer.hpp", broken_text()}}, run);
+  check_scores(broken, 0, "a file with a missing ;");
+  CHECK(broken["output"].get<std::string>().find("build failed") != std::string::npos);
+  CHECK(broken["output"].get<std::string>().find("error:") != std::string::npos);
+  // Last, so that the Classroom test starts from the solution's build.
+  const auto solution = grade_submission(root, {{"bounded_buffer.hpp", solution_text()}}, run);
+  check_scores(solution, 14, "the solution");
+  CHECK(failed_tests(solution).empty());
 }
 
 TEST_CASE("kit.the Classroom steps of lesson 01, run as the command grader runs them, pay only for a correct file "
@@ -436,13 +442,7 @@ TEST_CASE("kit.the Classroom steps of lesson 01, run as the command grader runs 
     UNSCOPED_INFO(what << ": " << score << " points\n" << output.substr(0, 20000));
     return std::pair{score, output};
   };
-  CHECK(grade(starter_text(), "the starter").first == 0);
-  // A file that fails only in the build: every lesson step fails, also the policy step,
-  // whose check alone would keep the file (each step rebuilds the lesson first).
-  const auto [broken, broken_output] = grade(fails_in_build_text(), "a file that does not compile");
-  CHECK(broken == 0);
-  CHECK(steps_passed == 1);  // the tamper step only
-  CHECK(broken_output.find("no_such_member") != std::string::npos);
+  // The solution first: the Gradescope test leaves its build.
   CHECK(grade(solution_text(), "the solution").first == 14);
   CHECK(steps_passed == 3);
   {
@@ -472,7 +472,14 @@ TEST_CASE("kit.the Classroom steps of lesson 01, run as the command grader runs 
   CHECK(forged_output.find("checks/MANIFEST.sha256: FAILED") != std::string::npos);
   scratch::put(judged, judged_text);
   scratch::put(manifest, manifest_text);
-  scratch::put(course / lesson01, starter_text());
+  // A file that fails only in the build: every lesson step fails, also the policy step,
+  // whose check alone would keep the file (each step rebuilds the lesson first).
+  const auto [broken, broken_output] = grade(fails_in_build_text(), "a file that does not compile");
+  CHECK(broken == 0);
+  CHECK(steps_passed == 1);  // the tamper step only
+  CHECK(broken_output.find("no_such_member") != std::string::npos);
+  // Last, so that the Gradescope test's setup.sh finds the starter's build.
+  CHECK(grade(starter_text(), "the starter").first == 0);
 }
 
 TEST_CASE("kit.the Classroom workflow grades each lesson's analyses for grading.json's points, TSan options inline",
