@@ -111,6 +111,38 @@ set(COOKIEJAR_MAIN_stress cookiejar_main_tsan)
 set(COOKIEJAR_MAIN_model cookiejar_main_plain)
 include(CookiejarPolicy)
 
+# Precompiled headers: the course's headers the checks of an analysis include, parsed once
+# per build instead of once per check program. The student's header is not in them, so
+# an edit of it recompiles only the programs that include it, each without re-reading
+# Catch2, Relacy or the harnesses (the part of every compile that was the same). One
+# precompiled header per backend, made by a program of its own with the backend's flags
+# and none of a check's (which buffer, which lesson): every check of that backend reuses it.
+set(COOKIEJAR_PCH_cookiejar_unit
+  <cookiejar/sync.hpp> <cookiejar/verdict.hpp> <cookiejar/async.hpp> <cookiejar/async_check.hpp>
+  <cookiejar/fifo_history.hpp> <cookiejar/catch.hpp>)
+set(COOKIEJAR_PCH_cookiejar_stress
+  <cookiejar/stress_check.hpp> <cookiejar/verdict.hpp> <cookiejar/async.hpp> <cookiejar/catch.hpp>)
+set(COOKIEJAR_PCH_cookiejar_model
+  <cookiejar/model_check.hpp> <cookiejar/fifo_history.hpp> <cookiejar/catch.hpp>)
+set(COOKIEJAR_PCH_HOST_SOURCE "${CMAKE_BINARY_DIR}/cookiejar_pch_host.cpp")
+file(WRITE "${COOKIEJAR_PCH_HOST_SOURCE}"
+  "// The precompiled headers' own program (cmake/CookiejarChecks.cmake): nothing else in it.\n")
+
+# cookiejar_precompiled_headers(<target> <backend>): <target>'s sources start from <backend>'s
+# precompiled headers (made the first time one is asked for).
+function(cookiejar_precompiled_headers target backend)
+  if(NOT COOKIEJAR_PCH_${backend})
+    return()
+  endif()
+  set(host ${backend}_pch)
+  if(NOT TARGET ${host})
+    add_library(${host} OBJECT "${COOKIEJAR_PCH_HOST_SOURCE}")
+    target_link_libraries(${host} PRIVATE ${backend} cookiejar_catch2)
+    target_precompile_headers(${host} PRIVATE ${COOKIEJAR_PCH_${backend}})
+  endif()
+  target_precompile_headers(${target} REUSE_FROM ${host})
+endfunction()
+
 # cookiejar_discover_tests(<target> PREFIX <p> LABELS <label>... [TIMEOUT <s>])
 # One CTest test per Catch2 test case, named <p><test case>. catch_discover_tests
 # flattens a list given in PROPERTIES (LABELS "a;b" arrives as LABELS a plus a stray
@@ -162,6 +194,7 @@ function(cookiejar_check_executable target analysis header)
     set(backend ${COOKIEJAR_BACKEND_${analysis}})
   endif()
   target_link_libraries(${target} PRIVATE ${backend} ${COOKIEJAR_MAIN_${analysis}} cookiejar_catch2)
+  cookiejar_precompiled_headers(${target} ${backend})
   target_compile_definitions(${target} PRIVATE COOKIEJAR_BUFFER_HEADER="${header}")
   if(COOKIEJAR_LESSON_NAMESPACE)
     target_compile_definitions(${target} PRIVATE COOKIEJAR_LESSON_NAMESPACE=${COOKIEJAR_LESSON_NAMESPACE})
