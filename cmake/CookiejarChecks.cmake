@@ -143,15 +143,20 @@ function(cookiejar_precompiled_headers target backend)
   target_precompile_headers(${target} REUSE_FROM ${host})
 endfunction()
 
-# cookiejar_discover_tests(<target> PREFIX <p> LABELS <label>... [TIMEOUT <s>])
-# One CTest test per Catch2 test case, named <p><test case>. catch_discover_tests
-# flattens a list given in PROPERTIES (LABELS "a;b" arrives as LABELS a plus a stray
-# property b), so the labels are set from a file CTest reads after the discovered tests.
+# cookiejar_discover_tests(<target> PREFIX <p> LABELS <label>... [TIMEOUT <s>] [ANALYSIS <a>])
+# One CTest test per Catch2 test case of <target>, named <p><test case>, registered when
+# CMake configures: the names are read from the TEST_CASE("...") lines of the target's
+# sources (the course's, never the student's), so no program runs to list its tests, at
+# build time or before the tests (catch_discover_tests ran every program, ThreadSanitizer's
+# too, after each link). A source edit re-runs the configure step. The repository's test
+# "repository.every check program lists the test cases CMake registered" compares each
+# list with the program's own (checks/tools/listing.cmake), so the two cannot drift.
+# Sets <target>_TESTS in the caller's scope: the registered names.
 #
-# Every test runs through cookiejar-run-check (as the target's CROSSCOMPILING_EMULATOR,
-# which catch_discover_tests puts in front of each test command; it runs the listing at
-# build time directly). The runner's own limit comes 10 s before CTest's, so a check
-# that never ends gets the runner's verdict ("hang") rather than CTest's kill.
+# Every test runs through cookiejar-run-check, which gives the check a record file and
+# a token. The runner's own limit comes 10 s before CTest's, so a check that never ends
+# gets the runner's verdict ("hang") rather than CTest's kill. No test has a
+# SKIP_RETURN_CODE: a status of the runner's that CTest took for "skipped" would pass.
 function(cookiejar_discover_tests target)
   cmake_parse_arguments(D "" "PREFIX;TIMEOUT;ANALYSIS" "LABELS" ${ARGN})
   if(NOT D_TIMEOUT)
@@ -161,16 +166,56 @@ function(cookiejar_discover_tests target)
     set(D_ANALYSIS unit)
   endif()
   math(EXPR runner_limit "${D_TIMEOUT} - 10")
-  set_target_properties(${target} PROPERTIES CROSSCOMPILING_EMULATOR
-    "${COOKIEJAR_RUN_CHECK};--analysis;${D_ANALYSIS};--timeout;${runner_limit};--")
   add_dependencies(${target} cookiejar_run_check)
-  catch_discover_tests(${target} TEST_PREFIX "${D_PREFIX}")
-  set(labels_file "${CMAKE_CURRENT_BINARY_DIR}/${target}_labels.cmake")
-  file(WRITE "${labels_file}"
-    "if(${target}_TESTS)\n"
-    "  set_tests_properties(\${${target}_TESTS} PROPERTIES LABELS \"${D_LABELS}\" TIMEOUT ${D_TIMEOUT})\n"
-    "endif()\n")
-  set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES "${labels_file}")
+  get_target_property(sources ${target} SOURCES)
+  get_target_property(source_dir ${target} SOURCE_DIR)
+  set(names "")
+  foreach(src IN LISTS sources)
+    if(NOT src MATCHES "[.]cpp$")
+      continue()
+    endif()
+    if(NOT IS_ABSOLUTE "${src}")
+      set(src "${source_dir}/${src}")
+    endif()
+    set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${src}")
+    file(STRINGS "${src}" lines REGEX "^[ \t]*TEST_CASE[ \t]*[(]")
+    foreach(line IN LISTS lines)
+      if(NOT line MATCHES "^[ \t]*TEST_CASE[ \t]*[(][ \t]*\"(([^\"\\]|\\.)*)\"")
+        message(FATAL_ERROR "${src}: a TEST_CASE whose name is not a string literal on its own line: "
+          "${line}\n(cmake/CookiejarChecks.cmake registers test cases by the names in the source.)")
+      endif()
+      set(name "${CMAKE_MATCH_1}")
+      string(REPLACE "\\\"" "\"" name "${name}")
+      string(REPLACE "\\\\" "\\" name "${name}")
+      string(FIND "${name}" "\\" backslash)
+      if(NOT backslash EQUAL -1)
+        message(FATAL_ERROR "${src}: the test case \"${name}\" has an escape CTest's names cannot keep")
+      endif()
+      list(APPEND names "${name}")
+    endforeach()
+  endforeach()
+  if(NOT names)
+    message(FATAL_ERROR "${target}: no TEST_CASE(\"...\") in its sources (${sources})")
+  endif()
+  set(registered "")
+  foreach(name IN LISTS names)
+    # Catch2 reads a test spec: a comma separates names, brackets are tags.
+    set(spec "${name}")
+    foreach(char , [ ])
+      string(REPLACE "${char}" "\\${char}" spec "${spec}")
+    endforeach()
+    add_test(NAME "${D_PREFIX}${name}"
+      COMMAND "${COOKIEJAR_RUN_CHECK}" --analysis ${D_ANALYSIS} --timeout ${runner_limit} -- "$<TARGET_FILE:${target}>" "${spec}"
+      WORKING_DIRECTORY "${CMAKE_CURRENT_BINARY_DIR}")
+    set_tests_properties("${D_PREFIX}${name}" PROPERTIES LABELS "${D_LABELS}" TIMEOUT ${D_TIMEOUT})
+    list(APPEND registered "${D_PREFIX}${name}")
+  endforeach()
+  # What the listing test compares: the program and the names, one per line.
+  list(JOIN names "\n" names_text)
+  set(names_file "${CMAKE_CURRENT_BINARY_DIR}/${target}.test-cases")
+  file(WRITE "${names_file}" "${names_text}\n")
+  set_property(GLOBAL APPEND PROPERTY COOKIEJAR_LISTED_PROGRAMS "$<TARGET_FILE:${target}>=${names_file}")
+  set(${target}_TESTS "${registered}" PARENT_SCOPE)
 endfunction()
 
 # cookiejar_wants_lesson(<NN> <out-var>): is lesson NN selected by COOKIEJAR_LESSONS?
