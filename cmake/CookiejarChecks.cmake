@@ -111,15 +111,159 @@ set(COOKIEJAR_MAIN_stress cookiejar_main_tsan)
 set(COOKIEJAR_MAIN_model cookiejar_main_plain)
 include(CookiejarPolicy)
 
-# cookiejar_discover_tests(<target> PREFIX <p> LABELS <label>... [TIMEOUT <s>])
-# One CTest test per Catch2 test case, named <p><test case>. catch_discover_tests
-# flattens a list given in PROPERTIES (LABELS "a;b" arrives as LABELS a plus a stray
-# property b), so the labels are set from a file CTest reads after the discovered tests.
+# Precompiled headers: the course's headers the checks of an analysis include, parsed once
+# per build instead of once per check program. The student's header is not in them, so
+# an edit of it recompiles only the programs that include it, each without re-reading
+# Catch2, Relacy or the harnesses (the part of every compile that was the same). One
+# precompiled header per backend, made by a program of its own with the backend's flags
+# and none of a check's (which buffer, which lesson): every check of that backend reuses it.
+set(COOKIEJAR_PCH_cookiejar_unit
+  <cookiejar/sync.hpp> <cookiejar/verdict.hpp> <cookiejar/async.hpp> <cookiejar/async_check.hpp>
+  <cookiejar/fifo_history.hpp> <cookiejar/catch.hpp>)
+set(COOKIEJAR_PCH_cookiejar_stress
+  <cookiejar/stress_check.hpp> <cookiejar/verdict.hpp> <cookiejar/async.hpp> <cookiejar/catch.hpp>)
+set(COOKIEJAR_PCH_cookiejar_model
+  <cookiejar/model_check.hpp> <cookiejar/fifo_history.hpp> <cookiejar/catch.hpp>)
+set(COOKIEJAR_PCH_HOST_SOURCE "${CMAKE_BINARY_DIR}/cookiejar_pch_host.cpp")
+file(WRITE "${COOKIEJAR_PCH_HOST_SOURCE}"
+  "// The precompiled headers' own program (cmake/CookiejarChecks.cmake): nothing else in it.\n")
+
+# cookiejar_precompiled_headers(<target> <backend>): <target>'s sources start from <backend>'s
+# precompiled headers (made the first time one is asked for).
+function(cookiejar_precompiled_headers target backend)
+  if(NOT COOKIEJAR_PCH_${backend})
+    return()
+  endif()
+  set(host ${backend}_pch)
+  if(NOT TARGET ${host})
+    add_library(${host} OBJECT "${COOKIEJAR_PCH_HOST_SOURCE}")
+    target_link_libraries(${host} PRIVATE ${backend} cookiejar_catch2)
+    target_precompile_headers(${host} PRIVATE ${COOKIEJAR_PCH_${backend}})
+  endif()
+  target_precompile_headers(${target} REUSE_FROM ${host})
+endfunction()
+
+# _cookiejar_definitions_of(<target> <out>): the names of the macros <target> compiles
+# with: its own definitions and those its libraries pass on (INTERFACE_COMPILE_DEFINITIONS,
+# through INTERFACE_LINK_LIBRARIES).
+function(_cookiejar_definitions_of target out)
+  set(names "")
+  set(seen "")
+  set(queue ${target})
+  set(first TRUE)
+  while(queue)
+    list(POP_FRONT queue t)
+    if(NOT TARGET ${t} OR t IN_LIST seen)
+      continue()
+    endif()
+    list(APPEND seen ${t})
+    if(first)
+      get_target_property(defs ${t} COMPILE_DEFINITIONS)
+      get_target_property(libs ${t} LINK_LIBRARIES)
+      set(first FALSE)
+    else()
+      get_target_property(defs ${t} INTERFACE_COMPILE_DEFINITIONS)
+      get_target_property(libs ${t} INTERFACE_LINK_LIBRARIES)
+    endif()
+    foreach(d IN LISTS defs)
+      string(REGEX REPLACE "=.*" "" d "${d}")
+      list(APPEND names "${d}")
+    endforeach()
+    foreach(l IN LISTS libs)
+      list(APPEND queue "${l}")
+    endforeach()
+  endwhile()
+  set(${out} "${names}" PARENT_SCOPE)
+endfunction()
+
+# _cookiejar_test_cases_of(<source> <defined macros> <out>): the names of the source's
+# TEST_CASE("...")s that compile with those macros defined. It follows #ifdef, #ifndef,
+# #if [!]defined(X), #if 0/1, #else and #endif; a TEST_CASE under any other condition, or
+# whose name is not a string literal on the TEST_CASE's line, stops the configure step.
+function(_cookiejar_test_cases_of src defined out)
+  file(STRINGS "${src}" lines REGEX "^[ \t]*(#[ \t]*(if|elif|else|endif)|TEST_CASE[ \t]*[(])")
+  set(stack "")  # one entry per open #if: 1 compiled, 0 not, ? cannot tell
+  set(names "")
+  foreach(line IN LISTS lines)
+    if(line MATCHES "^[ \t]*#[ \t]*ifdef[ \t]+([A-Za-z_0-9]+)")
+      if(CMAKE_MATCH_1 IN_LIST defined)
+        list(APPEND stack 1)
+      else()
+        list(APPEND stack 0)
+      endif()
+    elseif(line MATCHES "^[ \t]*#[ \t]*ifndef[ \t]+([A-Za-z_0-9]+)")
+      if(CMAKE_MATCH_1 IN_LIST defined)
+        list(APPEND stack 0)
+      else()
+        list(APPEND stack 1)
+      endif()
+    elseif(line MATCHES "^[ \t]*#[ \t]*if[ \t]+(!?)[ \t]*defined[ \t]*[(]?[ \t]*([A-Za-z_0-9]+)[ \t]*[)]?[ \t]*(//.*)?$")
+      set(bit 0)
+      if(CMAKE_MATCH_2 IN_LIST defined)
+        set(bit 1)
+      endif()
+      if(CMAKE_MATCH_1 STREQUAL "!")
+        math(EXPR bit "1 - ${bit}")
+      endif()
+      list(APPEND stack ${bit})
+    elseif(line MATCHES "^[ \t]*#[ \t]*if[ \t]+([01])[ \t]*(//.*)?$")
+      list(APPEND stack ${CMAKE_MATCH_1})
+    elseif(line MATCHES "^[ \t]*#[ \t]*if")
+      list(APPEND stack ?)
+    elseif(line MATCHES "^[ \t]*#[ \t]*elif")
+      list(POP_BACK stack)
+      list(APPEND stack ?)
+    elseif(line MATCHES "^[ \t]*#[ \t]*else")
+      list(POP_BACK stack top)
+      if(top STREQUAL "1")
+        list(APPEND stack 0)
+      elseif(top STREQUAL "0")
+        list(APPEND stack 1)
+      else()
+        list(APPEND stack ?)
+      endif()
+    elseif(line MATCHES "^[ \t]*#[ \t]*endif")
+      list(POP_BACK stack)
+    else()  # a TEST_CASE
+      if("0" IN_LIST stack)
+        continue()
+      endif()
+      if("?" IN_LIST stack)
+        message(FATAL_ERROR "${src}: a TEST_CASE under a condition CMake cannot evaluate (use #ifdef, "
+          "#ifndef or #if defined(X)): ${line}")
+      endif()
+      if(NOT line MATCHES "^[ \t]*TEST_CASE[ \t]*[(][ \t]*\"(([^\"\\]|\\.)*)\"")
+        message(FATAL_ERROR "${src}: a TEST_CASE whose name is not a string literal on its own line: "
+          "${line}\n(cmake/CookiejarChecks.cmake registers test cases by the names in the source.)")
+      endif()
+      set(name "${CMAKE_MATCH_1}")
+      string(REPLACE "\\\"" "\"" name "${name}")
+      string(REPLACE "\\\\" "\\" name "${name}")
+      string(FIND "${name}" "\\" backslash)
+      if(NOT backslash EQUAL -1)
+        message(FATAL_ERROR "${src}: the test case \"${name}\" has an escape CTest's names cannot keep")
+      endif()
+      list(APPEND names "${name}")
+    endif()
+  endforeach()
+  set(${out} "${names}" PARENT_SCOPE)
+endfunction()
+
+# cookiejar_discover_tests(<target> PREFIX <p> LABELS <label>... [TIMEOUT <s>] [ANALYSIS <a>])
+# One CTest test per Catch2 test case of <target>, named <p><test case>, registered when
+# CMake configures: the names are read from the TEST_CASE("...") lines of the target's
+# sources (the course's, never the student's; _cookiejar_test_cases_of follows their
+# #ifdefs with the target's definitions), so no program runs to list its tests, at
+# build time or before the tests (catch_discover_tests ran every program, ThreadSanitizer's
+# too, after each link). A source edit re-runs the configure step. The repository's test
+# "repository.every check program lists the test cases CMake registered" compares each
+# list with the program's own (checks/tools/listing.cmake), so the two cannot drift.
+# Sets <target>_TESTS in the caller's scope: the registered names.
 #
-# Every test runs through cookiejar-run-check (as the target's CROSSCOMPILING_EMULATOR,
-# which catch_discover_tests puts in front of each test command; it runs the listing at
-# build time directly). The runner's own limit comes 10 s before CTest's, so a check
-# that never ends gets the runner's verdict ("hang") rather than CTest's kill.
+# Every test runs through cookiejar-run-check, which gives the check a record file and
+# a token. The runner's own limit comes 10 s before CTest's, so a check that never ends
+# gets the runner's verdict ("hang") rather than CTest's kill. No test has a
+# SKIP_RETURN_CODE: a status of the runner's that CTest took for "skipped" would pass.
 function(cookiejar_discover_tests target)
   cmake_parse_arguments(D "" "PREFIX;TIMEOUT;ANALYSIS" "LABELS" ${ARGN})
   if(NOT D_TIMEOUT)
@@ -129,16 +273,44 @@ function(cookiejar_discover_tests target)
     set(D_ANALYSIS unit)
   endif()
   math(EXPR runner_limit "${D_TIMEOUT} - 10")
-  set_target_properties(${target} PROPERTIES CROSSCOMPILING_EMULATOR
-    "${COOKIEJAR_RUN_CHECK};--analysis;${D_ANALYSIS};--timeout;${runner_limit};--")
   add_dependencies(${target} cookiejar_run_check)
-  catch_discover_tests(${target} TEST_PREFIX "${D_PREFIX}")
-  set(labels_file "${CMAKE_CURRENT_BINARY_DIR}/${target}_labels.cmake")
-  file(WRITE "${labels_file}"
-    "if(${target}_TESTS)\n"
-    "  set_tests_properties(\${${target}_TESTS} PROPERTIES LABELS \"${D_LABELS}\" TIMEOUT ${D_TIMEOUT})\n"
-    "endif()\n")
-  set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES "${labels_file}")
+  get_target_property(sources ${target} SOURCES)
+  get_target_property(source_dir ${target} SOURCE_DIR)
+  _cookiejar_definitions_of(${target} defined)
+  set(names "")
+  foreach(src IN LISTS sources)
+    if(NOT src MATCHES "[.]cpp$")
+      continue()
+    endif()
+    if(NOT IS_ABSOLUTE "${src}")
+      set(src "${source_dir}/${src}")
+    endif()
+    set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${src}")
+    _cookiejar_test_cases_of("${src}" "${defined}" found)
+    list(APPEND names ${found})
+  endforeach()
+  if(NOT names)
+    message(FATAL_ERROR "${target}: no TEST_CASE(\"...\") in its sources (${sources})")
+  endif()
+  set(registered "")
+  foreach(name IN LISTS names)
+    # Catch2 reads a test spec: a comma separates names, brackets are tags.
+    set(spec "${name}")
+    foreach(char , [ ])
+      string(REPLACE "${char}" "\\${char}" spec "${spec}")
+    endforeach()
+    add_test(NAME "${D_PREFIX}${name}"
+      COMMAND "${COOKIEJAR_RUN_CHECK}" --analysis ${D_ANALYSIS} --timeout ${runner_limit} -- "$<TARGET_FILE:${target}>" "${spec}"
+      WORKING_DIRECTORY "${CMAKE_CURRENT_BINARY_DIR}")
+    set_tests_properties("${D_PREFIX}${name}" PROPERTIES LABELS "${D_LABELS}" TIMEOUT ${D_TIMEOUT})
+    list(APPEND registered "${D_PREFIX}${name}")
+  endforeach()
+  # What the listing test compares: the program and the names, one per line.
+  list(JOIN names "\n" names_text)
+  set(names_file "${CMAKE_CURRENT_BINARY_DIR}/${target}.test-cases")
+  file(WRITE "${names_file}" "${names_text}\n")
+  set_property(GLOBAL APPEND PROPERTY COOKIEJAR_LISTED_PROGRAMS "$<TARGET_FILE:${target}>=${names_file}")
+  set(${target}_TESTS "${registered}" PARENT_SCOPE)
 endfunction()
 
 # cookiejar_wants_lesson(<NN> <out-var>): is lesson NN selected by COOKIEJAR_LESSONS?
@@ -162,6 +334,7 @@ function(cookiejar_check_executable target analysis header)
     set(backend ${COOKIEJAR_BACKEND_${analysis}})
   endif()
   target_link_libraries(${target} PRIVATE ${backend} ${COOKIEJAR_MAIN_${analysis}} cookiejar_catch2)
+  cookiejar_precompiled_headers(${target} ${backend})
   target_compile_definitions(${target} PRIVATE COOKIEJAR_BUFFER_HEADER="${header}")
   if(COOKIEJAR_LESSON_NAMESPACE)
     target_compile_definitions(${target} PRIVATE COOKIEJAR_LESSON_NAMESPACE=${COOKIEJAR_LESSON_NAMESPACE})

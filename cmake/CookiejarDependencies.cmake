@@ -20,16 +20,11 @@ else()
     FetchContent_MakeAvailable(Catch2)
     # The repository presets make warnings errors; that is for this project's code only.
     set_target_properties(Catch2 Catch2WithMain PROPERTIES COMPILE_WARNING_AS_ERROR OFF)
-    list(APPEND CMAKE_MODULE_PATH "${catch2_SOURCE_DIR}/extras")
     set(COOKIEJAR_CATCH2_MAJOR 3)
   endif()
 endif()
-# catch_discover_tests() lives in Catch.cmake, beside the installed package's config
-# (or in extras/ of the fetched sources, added above).
-if(Catch2_DIR)
-  list(APPEND CMAKE_MODULE_PATH "${Catch2_DIR}")
-endif()
-include(Catch)
+# Test cases are registered from the sources (cookiejar_discover_tests), not with Catch2's
+# catch_discover_tests: no Catch.cmake needed.
 message(STATUS "cookiejar: Catch2 v${COOKIEJAR_CATCH2_MAJOR}")
 
 # The include shim <cookiejar/catch.hpp> picks the headers with this definition.

@@ -19,14 +19,16 @@ target_compile_definitions(cookiejar_cli_core PRIVATE
   # Hashes come from this cmake's `-E sha256sum` (any cmake on PATH when it has moved).
   COOKIEJAR_CMAKE_COMMAND="${CMAKE_COMMAND}")
 
+set(scope_definitions "")
+if(COOKIEJAR_SCOPE STREQUAL "repository")
+  # The solution's checks are registered: grading.json can be compared with them.
+  set(scope_definitions COOKIEJAR_CLI_REPOSITORY_SCOPE)
+endif()
 cookiejar_cli_test(cookiejar_grade_tests
   SOURCES tests/grade_formats_test.cpp tests/grade_rules_test.cpp tests/grade_tamper_test.cpp
   DEFINITIONS COOKIEJAR_CLI_BUILD_DIR="${CMAKE_BINARY_DIR}" COOKIEJAR_CLI_SCOPE="${COOKIEJAR_SCOPE}"
+              ${scope_definitions}
   LABELS cli TIMEOUT 120)
-if(COOKIEJAR_SCOPE STREQUAL "repository")
-  # The solution's checks are registered: grading.json can be compared with them.
-  target_compile_definitions(cookiejar_grade_tests PRIVATE COOKIEJAR_CLI_REPOSITORY_SCOPE)
-endif()
 
 # The end-to-end tests share one scratch repository (so lesson 01 is built once, then
 # rebuilt only where a test swaps the lesson's file): one at a time.

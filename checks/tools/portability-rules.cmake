@@ -12,9 +12,16 @@
 #     No check names Catch2 directly: outside <cookiejar/catch.hpp> and the shared main
 #     (checks/common/catch_main.cpp), no source under checks/ includes a catch2/ header or
 #     says `Catch::`, so every check compiles on Catch2 v2 and v3 alike.
+#
+#   cmake -DBUILD=<build folder> -DCTEST=<ctest> -DRULE=no_skip_codes -P portability-rules.cmake
+#     No test of the build has a SKIP_RETURN_CODE: CTest counts a test that exits with it
+#     as skipped, and a run with only passed and skipped tests as passed. (Catch2 v3's
+#     catch_discover_tests gave every test 4, which is the runner's "ended early": a file
+#     that ended the check's process with status 0 passed the lesson's workflow.)
 cmake_minimum_required(VERSION 3.25)
-if(NOT REPO OR NOT RULE)
-  message(FATAL_ERROR "usage: cmake -DREPO=<checkout> -DRULE=apt_line|catch2_shim -P ${CMAKE_CURRENT_LIST_FILE}")
+if(NOT RULE OR (NOT REPO AND NOT BUILD))
+  message(FATAL_ERROR "usage: cmake -DREPO=<checkout> -DRULE=apt_line|catch2_shim -P ${CMAKE_CURRENT_LIST_FILE}\n"
+    "   or: cmake -DBUILD=<build folder> -DCTEST=<ctest> -DRULE=no_skip_codes -P ${CMAKE_CURRENT_LIST_FILE}")
 endif()
 set(problems "")
 
@@ -121,6 +128,33 @@ elseif(RULE STREQUAL "catch2_shim")
       "cj::testing::contains / starts_with, which work on v2 and v3:\n${problems}")
   endif()
   message(STATUS "${n} sources under checks/ name Catch2 only through <cookiejar/catch.hpp>")
+elseif(RULE STREQUAL "no_skip_codes")
+  execute_process(COMMAND "${CTEST}" --test-dir "${BUILD}" --show-only=json-v1
+    OUTPUT_VARIABLE listing ERROR_VARIABLE err RESULT_VARIABLE rc)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "ctest --show-only failed (${rc}): ${err}")
+  endif()
+  string(JSON tests GET "${listing}" tests)
+  string(JSON n LENGTH "${tests}")
+  if(n LESS 50)
+    message(FATAL_ERROR "only ${n} tests in ${BUILD}: wrong BUILD?")
+  endif()
+  # Each skippable test's name: its JSON object holds a property named SKIP_RETURN_CODE.
+  string(REGEX MATCHALL "\"name\" *: *\"SKIP_RETURN_CODE\"" hits "${listing}")
+  list(LENGTH hits skippable)
+  if(skippable GREATER 0)
+    math(EXPR last "${n} - 1")
+    foreach(i RANGE ${last})
+      string(JSON t GET "${tests}" ${i})
+      if(t MATCHES "\"SKIP_RETURN_CODE\"")
+        string(JSON name GET "${t}" name)
+        string(APPEND problems "  ${name}\n")
+      endif()
+    endforeach()
+    message(FATAL_ERROR "${skippable} tests have a SKIP_RETURN_CODE, so CTest would pass them on that "
+      "exit status:\n${problems}")
+  endif()
+  message(STATUS "none of the ${n} tests has a SKIP_RETURN_CODE")
 else()
-  message(FATAL_ERROR "unknown RULE '${RULE}' (apt_line or catch2_shim)")
+  message(FATAL_ERROR "unknown RULE '${RULE}' (apt_line, catch2_shim or no_skip_codes)")
 endif()
