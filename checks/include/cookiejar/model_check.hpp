@@ -121,6 +121,7 @@ struct search_run {
     search_end end = search_end::finished;
     unsigned context_bound = 0;     // bounded search: preemptions per schedule
     unsigned early_timeouts = 0;    // timed waits that may time out at once, per schedule
+    bool timed_waits = false;       // the scenario made timed waits (the bound above mattered)
     // Every schedule within the bounds was explored: only a bounded search that finished.
     [[nodiscard]] bool exhaustive() const { return kind == search_kind::bounded && end == search_end::finished; }
     [[nodiscard]] bool stopped_by_budget() const {
@@ -141,7 +142,8 @@ struct step {
 struct failure {
     search_kind found_by = search_kind::bounded;
     unsigned context_bound = 0;
-    unsigned early_timeouts = 0;   // the search's bound on early timeouts (part of the replay string)
+    unsigned early_timeouts = 0;   // the search's bound on early timeouts
+    bool timed_waits = false;      // the search made timed waits: the bound is part of the replay string
     std::string verdict;           // Relacy's result, e.g. "DEADLOCK"
     std::string message;           // the scenario's own words, when require() failed
     rl::iteration_t schedule = 0;  // which schedule failed
@@ -258,9 +260,10 @@ struct replay_request {
     std::string state;
     std::optional<unsigned> early_timeouts;
 };
-[[nodiscard]] inline std::string search_name(search_kind kind, unsigned context_bound, unsigned early_timeouts) {
+[[nodiscard]] inline std::string search_name(search_kind kind, unsigned context_bound, unsigned early_timeouts,
+                                             bool timed_waits) {
     std::string s = kind == search_kind::bounded ? "bounded" + std::to_string(context_bound) : std::string("random");
-    return s + "t" + std::to_string(early_timeouts);
+    return timed_waits ? s + "t" + std::to_string(early_timeouts) : s;
 }
 inline std::optional<replay_request> replay_from_environment() {
     const char* env = std::getenv("CJ_MODEL_REPLAY");
@@ -371,19 +374,20 @@ result check(const std::string& test_name, const budget& b = {}) {
         const auto t1 = std::chrono::steady_clock::now();
         const search_end stopped = detail::limits.stopped;
         detail::limits.stopped = search_end::finished;
+        const bool timed = detail::timing.seen;
         detail::timing = {};
         search_run run{kind, p.stop_iteration, std::chrono::duration<double>(t1 - t0).count(), ok || stopped != search_end::finished,
                        ok ? search_end::finished : stopped != search_end::finished ? stopped : search_end::failed,
-                       kind == search_kind::bounded ? bound : 0, early};
-        // A finished search reports the schedules it ran; one stopped at the start of
-        // schedule n (counting from 0) covered n of them.
-        if (ok && kind == search_kind::bounded) run.schedules = p.stop_iteration + 1;
+                       kind == search_kind::bounded ? bound : 0, early, timed};
+        // Relacy counts schedules from 1: a search stopped at the start of schedule n covered n - 1.
+        if (run.stopped_by_budget() && run.schedules > 0) run.schedules -= 1;
         r.runs.push_back(run);
         if (!run.passed) {
             failure f;
             f.found_by = kind;
             f.context_bound = bound;
             f.early_timeouts = early;
+            f.timed_waits = timed;
             f.schedule = p.stop_iteration;
             f.replay_state = std::string(p.final_state.c_str());
             f.verdict = rl::test_result_str(p.test_result);
@@ -408,7 +412,7 @@ result check(const std::string& test_name, const budget& b = {}) {
     r.raw_output = buf.contents();
     if (r.failed) {
         const auto& f = *r.failed;
-        std::string search = detail::search_name(f.found_by, f.context_bound, f.early_timeouts);
+        std::string search = detail::search_name(f.found_by, f.context_bound, f.early_timeouts, f.timed_waits);
         r.replay_command = "CJ_MODEL_REPLAY=" + cj::detail::shell_quote(search + ":" + f.replay_state) + " " +
                            cj::detail::shell_quote(cj::detail::self_executable()) + " " + cj::detail::shell_quote(cj::detail::catch_spec(test_name));
         // The running test case's record carries it, if the check's assertion on it fails.

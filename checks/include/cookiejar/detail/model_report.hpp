@@ -111,9 +111,9 @@ inline std::string explain(const std::string& verdict) {
 
 }  // namespace detail
 
-// "bounded  search: 58160 schedules in 1.76 s (every schedule with at most 2 preemptions and
-// 1 early timeout: exhaustive): no failure", or, stopped by a budget, "... covered 120000
-// schedules, then its time budget stopped it (not exhaustive): no failure in them".
+// One line per search: "bounded  search: 58160 schedules in 1.76 s (every schedule with at
+// most 2 preemptions): no failure, exhaustive", or, stopped by a budget, "...: no failure in
+// them; its time budget stopped it (not exhaustive)".
 inline std::string result::summary() const {
     std::string s;
     for (const auto& run : runs) {
@@ -121,17 +121,20 @@ inline std::string result::summary() const {
         std::string scope;
         if (run.kind == search_kind::bounded)
             scope = "every schedule with at most " + std::to_string(run.context_bound) + " preemption" +
-                    (run.context_bound == 1 ? "" : "s") + " and " + std::to_string(run.early_timeouts) +
-                    " early timeout" + (run.early_timeouts == 1 ? "" : "s");
+                    (run.context_bound == 1 ? "" : "s") +
+                    (run.timed_waits ? " and " + std::to_string(run.early_timeouts) + " early timeout" +
+                                           (run.early_timeouts == 1 ? "" : "s")
+                                     : std::string());
         else
-            scope = "seeded, at most " + std::to_string(run.early_timeouts) + " early timeouts each";
-        const char* end = run.end == search_end::time_budget       ? ", then its time budget stopped it (not exhaustive)"
-                          : run.end == search_end::schedule_budget ? ", then its schedule budget stopped it (not exhaustive)"
-                          : run.exhaustive()                       ? ": exhaustive"
-                                                                   : "";
-        const char* verdict = !run.passed ? "FAILED" : run.stopped_by_budget() ? "no failure in them" : "no failure";
-        std::snprintf(line, sizeof line, "  %-8s search: %llu schedules in %.2f s (%s%s): %s\n", name_of(run.kind),
-                      static_cast<unsigned long long>(run.schedules), run.seconds, scope.c_str(), end, verdict);
+            scope = run.timed_waits ? "seeded, at most " + std::to_string(run.early_timeouts) + " early timeouts each"
+                                    : std::string("seeded");
+        const char* verdict = !run.passed                                ? "FAILED"
+                              : run.end == search_end::time_budget       ? "no failure in them; its time budget stopped it (not exhaustive)"
+                              : run.end == search_end::schedule_budget   ? "no failure in them; its schedule budget stopped it (not exhaustive)"
+                              : run.exhaustive()                         ? "no failure, exhaustive"
+                                                                         : "no failure";
+        std::snprintf(line, sizeof line, "  %-8s search: %llu schedules in %.2f s (%s): %s\n", name_of(run.kind),
+                      static_cast<unsigned long long>(run.schedules), run.seconds, scope.c_str(), verdict);
         s += line;
     }
     return s;
@@ -252,13 +255,13 @@ inline cj::verdict::finding result::to_finding() const {
     out.found_by = "found by the " + std::string(cj::model::name_of(f.found_by)) + " search";
     if (f.found_by == search_kind::bounded)
         out.found_by += " (every schedule with at most " + std::to_string(f.context_bound) + " preemptions" +
-                        (f.early_timeouts > 0 ? " and " + std::to_string(f.early_timeouts) + " early timeout" +
+                        (f.timed_waits ? " and " + std::to_string(f.early_timeouts) + " early timeout" +
                                                     (f.early_timeouts == 1 ? "" : "s")
                                               : std::string()) +
                         ")";
     out.found_by += ", schedule " + std::to_string(f.schedule);
     out.conclusion = f.message.empty() ? f.verdict : "the check after the run failed (see above)";
-    out.replay = detail::search_name(f.found_by, f.context_bound, f.early_timeouts) + ":" + f.replay_state;
+    out.replay = detail::search_name(f.found_by, f.context_bound, f.early_timeouts, f.timed_waits) + ":" + f.replay_state;
     out.replay_command = replay_command;
 
     // The student's line: where a waiter's lock was taken, else the last line of the schedule.

@@ -106,6 +106,7 @@ namespace detail {
 struct timing_state {
     unsigned early_per_schedule = 0;  // the search's bound
     unsigned early_left = 0;          // left in this schedule; <= early_per_schedule
+    bool seen = false;                // a timed wait was made in this search (the bound mattered)
 };
 inline timing_state timing;
 
@@ -115,6 +116,7 @@ inline void log(cj::source_location loc, const char* text) {
 // Does this timed wait end by its timeout at once? A choice while the schedule's bound lasts.
 // The bounded search tries the timeout first; the random search takes it one time in four.
 [[nodiscard]] inline bool early_timeout() {
+    timing.seen = true;
     if (timing.early_left == 0) return false;
     if (rl::rand(rl::ctx().is_random_sched() ? 4 : 2) != 0) return false;
     --timing.early_left;
