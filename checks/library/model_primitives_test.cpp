@@ -18,8 +18,16 @@ namespace {
 
 using namespace std::chrono_literals;
 
+// The library's budget: the lessons' bounds, fewer random schedules.
+cj::model::budget library_budget(rl::iteration_t random_schedules = 20000) {
+    cj::model::budget b;
+    b.context_bound = 2;
+    b.random_schedules = random_schedules;
+    return b;
+}
+
 template <class Scenario>
-cj::model::result check_passes(const cj::model::budget& b = {2, 20000}) {
+cj::model::result check_passes(const cj::model::budget& b = library_budget()) {
     auto result = cj::model::check<Scenario>(cj::testing::current_test_name(), b);
     INFO(result.report());
     REQUIRE(result.passed());
@@ -519,7 +527,7 @@ TEST_CASE("a consumer that polls with wait_for and is never notified still gets 
 }
 
 TEST_CASE("a wait_for without a loop is caught by an early timeout in the bounded search", "[library][model]") {
-    const auto result = cj::model::check<waits_once_for_a_timeout>(cj::testing::current_test_name(), {2, 20000});
+    const auto result = cj::model::check<waits_once_for_a_timeout>(cj::testing::current_test_name(), library_budget());
     REQUIRE_FALSE(result.passed());
     CHECK(result.failed->found_by == cj::model::search_kind::bounded);
     CHECK(result.failed->timed_waits);
@@ -580,7 +588,7 @@ TEST_CASE("both searches stop at the time budget, and a search that ran to its e
 
 TEST_CASE("threads that poll for something nobody does are reported as a livelock, and the search ends",
           "[library][model]") {
-    const auto result = cj::model::check<nobody_bakes>(cj::testing::current_test_name(), {2, 1000});
+    const auto result = cj::model::check<nobody_bakes>(cj::testing::current_test_name(), library_budget(1000));
     REQUIRE_FALSE(result.passed());
     CHECK(result.failed->verdict.rfind("LIVELOCK", 0) == 0);
     CHECK(result.failed->found_by == cj::model::search_kind::bounded);

@@ -299,7 +299,9 @@ template <class Scenario>
 struct harnessed : Scenario {
     void before() {
         ++limits.begun;
-        if (limits.stopped == search_end::finished) {
+        // Not in Relacy's replay of a failing schedule (collecting its history): a budget
+        // that ran out meanwhile must not make the replay end differently.
+        if (limits.stopped == search_end::finished && !rl::ctx().collecting_history()) {
             if (limits.max_schedules != 0 && limits.begun > limits.max_schedules)
                 limits.stopped = search_end::schedule_budget;
             else if (std::chrono::steady_clock::now() >= limits.deadline)
@@ -339,7 +341,14 @@ bool simulate(rl::test_params& params) {
 // Runs the scenario: the bounded search, then the random search; stops at the first failure.
 // `test_name` is how to select this check again (for the replay command).
 template <class Scenario>
-result check(const std::string& test_name, const budget& b = {}) {
+result check(const std::string& test_name, budget b = {}) {
+    // CJ_MODEL_SECONDS overrides the time budget (to see what a shorter one covers, or to
+    // give a slow machine more).
+    if (const char* env = std::getenv("CJ_MODEL_SECONDS"); env != nullptr && *env != '\0') {
+        char* end = nullptr;
+        const double seconds = std::strtod(env, &end);
+        if (end != env && *end == '\0' && seconds >= 0 && seconds < 100000) b.seconds = seconds;
+    }
     result r;
     r.scenario = test_name;
     for (const char* n : Scenario::thread_names) r.thread_names.push_back(n);
