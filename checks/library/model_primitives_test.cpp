@@ -409,8 +409,8 @@ struct polls_a_semaphore : rl::test_suite<polls_a_semaphore, 2> {
             cookie(RL_INFO) = 7;
             filled->release();
         } else {
-            int tries = 0;
-            while (!filled->try_acquire_for(1ms)) ++tries;
+            while (!filled->try_acquire_for(1ms)) {
+            }
             cj::model::require(cookie(RL_INFO) == 7, "try_acquire_for returned true before the release published");
             cj::model::require(!filled->try_acquire_until(std::chrono::steady_clock::now() + 1ms),
                                "a second timed acquire got through after one release");
