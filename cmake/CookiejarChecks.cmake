@@ -5,6 +5,7 @@
 #   solution  solutions/NN-topic/bounded_buffer.hpp (repository: must pass every check)
 #   starter   lessons/NN-topic/bounded_buffer.hpp   (repository: must be caught)
 #   mutant    checks/NN-topic/mutants/<name>.hpp    (repository: must be caught by the stated check)
+#   correct   checks/NN-topic/correct/<name>.hpp    (repository: another right jar; must pass the stated checks)
 # Only the header differs: the sources say `#include COOKIEJAR_BUFFER_HEADER`.
 include_guard(GLOBAL)
 find_package(Threads REQUIRED)
@@ -480,6 +481,34 @@ function(cookiejar_lesson)
     endif()
     _cookiejar_caught_variant("mutant.${name}" "${header}" "${caught_by}" "${bug_class}" "")
   endforeach()
+
+  # Correct variants: other right ways to write the jar (a timed wait in a loop, ...), each
+  # of which must pass every check of the analyses in "passes", like the solution.
+  string(JSON correct_count ERROR_VARIABLE no_correct LENGTH "${manifest}" correct)
+  if(NOT no_correct AND correct_count GREATER 0)
+    math(EXPR last "${correct_count} - 1")
+    foreach(i RANGE ${last})
+      string(JSON name GET "${manifest}" correct ${i} name)
+      string(JSON file GET "${manifest}" correct ${i} file)
+      string(JSON passes_n LENGTH "${manifest}" correct ${i} passes)
+      set(header "${CMAKE_CURRENT_SOURCE_DIR}/${file}")
+      if(NOT EXISTS "${header}")
+        message(FATAL_ERROR "${manifest_file}: correct variant '${name}' has no file ${header}")
+      endif()
+      math(EXPR last_p "${passes_n} - 1")
+      foreach(k RANGE ${last_p})
+        string(JSON a GET "${manifest}" correct ${i} passes ${k})
+        if(NOT a IN_LIST analyses)
+          message(FATAL_ERROR "${manifest_file}: correct variant '${name}' names check '${a}', which lesson ${L_NUMBER} does not have (${analyses})")
+        endif()
+        string(TOUPPER ${a} A)
+        set(t "${prefix}_correct_${name}_${a}")
+        cookiejar_check_executable(${t} ${a} "${header}" ${L_${A}})
+        cookiejar_discover_tests(${t} PREFIX "${prefix}.correct.${name}.${a}." ANALYSIS ${a}
+          LABELS ${prefix} correct ${a})
+      endforeach()
+    endforeach()
+  endif()
 
   # Adversarial submissions: files that try to pass without being right (end the process
   # with status 0, fake Catch2's summary, ...). Each analysis in "refused_by" must not

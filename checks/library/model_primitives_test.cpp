@@ -18,8 +18,16 @@ namespace {
 
 using namespace std::chrono_literals;
 
+// The library's budget: the lessons' bounds, fewer random schedules.
+cj::model::budget library_budget(rl::iteration_t random_schedules = 20000) {
+    cj::model::budget b;
+    b.context_bound = 2;
+    b.random_schedules = random_schedules;
+    return b;
+}
+
 template <class Scenario>
-cj::model::result check_passes(const cj::model::budget& b = {2, 20000}) {
+cj::model::result check_passes(const cj::model::budget& b = library_budget()) {
     auto result = cj::model::check<Scenario>(cj::testing::current_test_name(), b);
     INFO(result.report());
     REQUIRE(result.passed());
@@ -315,6 +323,102 @@ struct notified_wait_until : rl::test_suite<notified_wait_until, 2> {
     }
 };
 
+// A consumer that polls: nobody ever notifies, so only timeouts end its waits. Time passes
+// when no thread can run, so it is not a deadlock, and the search ends.
+struct polls_without_notify : rl::test_suite<polls_without_notify, 2> {
+    static constexpr std::array<const char*, 2> thread_names{"baker", "poller"};
+    cj::mutex* m = nullptr;
+    cj::condition_variable* cv = nullptr;
+    bool ready = false;  // guarded by m
+    rl::var<int> cookie;
+
+    void before() {
+        m = new cj::mutex;
+        cv = new cj::condition_variable;
+        ready = false;
+        cookie(RL_INFO) = 0;
+    }
+    void thread(unsigned i) {
+        if (i == 0) {
+            std::lock_guard<cj::mutex> lock(*m);
+            cookie(RL_INFO) = 42;
+            ready = true;  // and no notify: the poller looks again after its timeout
+        } else {
+            std::unique_lock<cj::mutex> lock(*m);
+            while (!ready) cv->wait_for(lock, 1ms);
+            cj::model::require(cookie(RL_INFO) == 42, "the cookie is %d, expected 42", int(cookie(RL_INFO)));
+        }
+    }
+    void after() {
+        delete cv;
+        delete m;
+    }
+};
+
+// The same poller with `if`: an early timeout (the bounded search's choice) lets it go on
+// without the cookie.
+struct waits_once_for_a_timeout : polls_without_notify {
+    void thread(unsigned i) {
+        if (i == 0) {
+            polls_without_notify::thread(0);
+            cv->notify_one();
+        } else {
+            std::unique_lock<cj::mutex> lock(*m);
+            if (!ready) cv->wait_for(lock, 1ms);
+            cj::model::require(ready, "wait_for returned and the cookie is not there");
+        }
+    }
+};
+
+// Two threads poll for a cookie nobody bakes: every wait times out, they look again, and
+// nothing ever changes. Not a deadlock (they keep running), but the search must end.
+struct nobody_bakes : rl::test_suite<nobody_bakes, 2> {
+    static constexpr std::array<const char*, 2> thread_names{"poller 1", "poller 2"};
+    cj::mutex* m = nullptr;
+    cj::condition_variable* cv = nullptr;
+    bool ready = false;  // guarded by m; never set
+
+    void before() {
+        m = new cj::mutex;
+        cv = new cj::condition_variable;
+        ready = false;
+    }
+    void thread(unsigned) {
+        std::unique_lock<cj::mutex> lock(*m);
+        while (!ready) cv->wait_for(lock, 1ms);
+    }
+    void after() {
+        delete cv;
+        delete m;
+    }
+};
+
+// try_acquire_for in a loop: the releaser's one release gets through, whichever way the
+// timed acquires end.
+struct polls_a_semaphore : rl::test_suite<polls_a_semaphore, 2> {
+    static constexpr std::array<const char*, 2> thread_names{"releaser", "poller"};
+    cj::binary_semaphore* filled = nullptr;
+    rl::var<int> cookie;
+
+    void before() {
+        filled = new cj::binary_semaphore(0);
+        cookie(RL_INFO) = 0;
+    }
+    void thread(unsigned i) {
+        if (i == 0) {
+            cookie(RL_INFO) = 7;
+            filled->release();
+        } else {
+            while (!filled->try_acquire_for(1ms)) {
+            }
+            cj::model::require(cookie(RL_INFO) == 7, "try_acquire_for returned true before the release published");
+            cj::model::require(!filled->try_acquire_until(std::chrono::steady_clock::now() + 1ms),
+                               "a second timed acquire got through after one release");
+        }
+    }
+    void after() { delete filled; }
+};
+
 // ------------------------------------------------------------- semaphores ----
 
 struct semaphore_counts : rl::test_suite<semaphore_counts, 2> {
@@ -414,4 +518,79 @@ TEST_CASE("a counting_semaphore lets exactly as many acquires through as were re
 
 TEST_CASE("two binary_semaphores alternate turns in every schedule", "[library][model]") {
     check_passes<ping_pong>();
+}
+
+TEST_CASE("a consumer that polls with wait_for and is never notified still gets its cookie", "[library][model]") {
+    const auto result = check_passes<polls_without_notify>();
+    CHECK(result.runs[0].exhaustive());
+    CHECK(result.runs[0].timed_waits);
+}
+
+TEST_CASE("a wait_for without a loop is caught by an early timeout in the bounded search", "[library][model]") {
+    const auto result = cj::model::check<waits_once_for_a_timeout>(cj::testing::current_test_name(), library_budget());
+    REQUIRE_FALSE(result.passed());
+    CHECK(result.failed->found_by == cj::model::search_kind::bounded);
+    CHECK(result.failed->timed_waits);
+    CHECK(result.failed->message == "wait_for returned and the cookie is not there");
+    const auto finding = result.to_finding();
+    CHECK(finding.bug_class == cj::verdict::bug::if_instead_of_while);
+    CHECK(finding.replay.rfind("bounded2t1:", 0) == 0);
+    bool timed_out = false;
+    for (const auto& s : finding.steps) timed_out = timed_out || s.text == "wait_for times out at once";
+    CHECK(timed_out);
+}
+
+TEST_CASE("try_acquire_for and try_acquire_until in a polling loop pass every schedule", "[library][model]") {
+    check_passes<polls_a_semaphore>();
+}
+
+TEST_CASE("a bounded search stopped by its schedule budget passes and says it covered that many, not all",
+          "[library][model]") {
+    cj::model::budget b;
+    b.random_schedules = 0;
+    b.bounded_schedules = 10;
+    const auto result = cj::model::check<mutex_counter>(cj::testing::current_test_name(), b);
+    INFO(result.report());
+    REQUIRE(result.passed());
+    REQUIRE(result.runs.size() == 1);
+    CHECK(result.runs[0].end == cj::model::search_end::schedule_budget);
+    CHECK(result.runs[0].schedules == 10);
+    CHECK_FALSE(result.runs[0].exhaustive());
+    CHECK_FALSE(result.complete());
+    CHECK(result.report().find("10 schedules in") != std::string::npos);
+    CHECK(result.report().find("no failure in them; its schedule budget stopped it (not exhaustive)") !=
+          std::string::npos);
+    const auto coverage = result.coverage();
+    REQUIRE(coverage.size() == 1);
+    CHECK(coverage[0].stopped_by == "schedule budget");
+    CHECK_FALSE(coverage[0].exhaustive);
+    CHECK(coverage[0].schedules == 10);
+}
+
+TEST_CASE("both searches stop at the time budget, and a search that ran to its end is exhaustive",
+          "[library][model]") {
+    cj::model::budget none;
+    none.seconds = 0;
+    const auto stopped = cj::model::check<mutex_counter>(cj::testing::current_test_name(), none);
+    REQUIRE(stopped.passed());
+    REQUIRE(stopped.runs.size() == 2);
+    for (const auto& run : stopped.runs) {
+        CHECK(run.end == cj::model::search_end::time_budget);
+        CHECK(run.schedules == 0);
+    }
+    CHECK(stopped.report().find("not exhaustive") != std::string::npos);
+    const auto full = check_passes<mutex_counter>();
+    CHECK(full.complete());
+    CHECK(full.runs[0].exhaustive());
+    CHECK_FALSE(full.runs[1].exhaustive());  // a random search never is
+    CHECK(full.coverage()[0].stopped_by.empty());
+}
+
+TEST_CASE("threads that poll for something nobody does are reported as a livelock, and the search ends",
+          "[library][model]") {
+    const auto result = cj::model::check<nobody_bakes>(cj::testing::current_test_name(), library_budget(1000));
+    REQUIRE_FALSE(result.passed());
+    CHECK(result.failed->verdict.rfind("LIVELOCK", 0) == 0);
+    CHECK(result.failed->found_by == cj::model::search_kind::bounded);
+    CHECK(result.failed->schedule == 1);  // the first schedule (Relacy counts from 1)
 }

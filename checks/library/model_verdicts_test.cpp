@@ -187,7 +187,7 @@ struct wait_without_lock : rl::test_suite<wait_without_lock, 1> {
 // ------------------------------------------------------------ helpers ----
 
 template <class Scenario>
-cj::model::result check_fails(const cj::model::budget& b = {2, 100000}) {
+cj::model::result check_fails(const cj::model::budget& b = cj::model::budget{}) {  // the lessons' budget
     executions = 0;
     auto result = cj::model::check<Scenario>(cj::testing::current_test_name(), b);
     INFO(result.report());

@@ -7,6 +7,13 @@
 //  2. random search, seeded by the iteration number (so it is deterministic) — the
 //     only search that injects spurious condition-variable wake-ups.
 //
+// Both bound the early timeouts of timed waits per schedule (wait_for, try_acquire_for:
+// cj::model::detail::timing_state), and both stop at the scenario's time budget and the
+// bounded search also at its schedule budget. A search stopped by a budget found no
+// failure in what it covered: the check passes, and its result, record and report say
+// how many schedules that was and that the search was not exhaustive
+// (docs/how-the-checks-work.md, "Budgets").
+//
 // On failure the report holds: what went wrong, which search found it after how many
 // schedules, the interleaving (one column per thread, only the steps in the
 // student's code and the scenario's own notes), and a command that replays it.
@@ -35,6 +42,7 @@
 
 #include <cookiejar/detail/replay_command.hpp>
 #include <cookiejar/sync.hpp>
+#include <cookiejar/detail/model_schedulers.hpp>
 #include <cookiejar/verdict.hpp>
 
 #include <chrono>
@@ -92,17 +100,33 @@ inline void notef(const char* format, ...) {
 struct budget {
     unsigned context_bound = 2;              // exhaustive search over schedules with <= this many preemptions
     rl::iteration_t random_schedules = 100000;  // seeded random schedules (0: skip)
+    unsigned early_timeouts = 1;             // bounded search: timed waits that time out at once, per schedule
+    unsigned random_early_timeouts = 8;      // random search: the same (each timed wait: one chance in four)
+    double seconds = 30;                     // both searches together, per scenario (the watchdog: 120 s)
+    rl::iteration_t bounded_schedules = 2000000;  // the bounded search stops here (not exhaustive)
 };
 
 enum class search_kind { bounded, random };
 
 [[nodiscard]] inline const char* name_of(search_kind k) { return k == search_kind::bounded ? "bounded" : "random"; }
 
+// Why a search ended.
+enum class search_end { finished, failed, time_budget, schedule_budget };
+
 struct search_run {
     search_kind kind;
     rl::iteration_t schedules = 0;  // explored (on failure: the failing schedule's number)
     double seconds = 0;
     bool passed = true;
+    search_end end = search_end::finished;
+    unsigned context_bound = 0;     // bounded search: preemptions per schedule
+    unsigned early_timeouts = 0;    // timed waits that may time out at once, per schedule
+    bool timed_waits = false;       // the scenario made timed waits (the bound above mattered)
+    // Every schedule within the bounds was explored: only a bounded search that finished.
+    [[nodiscard]] bool exhaustive() const { return kind == search_kind::bounded && end == search_end::finished; }
+    [[nodiscard]] bool stopped_by_budget() const {
+        return end == search_end::time_budget || end == search_end::schedule_budget;
+    }
 };
 
 // One step of a failing schedule, as Relacy recorded it.
@@ -118,6 +142,8 @@ struct step {
 struct failure {
     search_kind found_by = search_kind::bounded;
     unsigned context_bound = 0;
+    unsigned early_timeouts = 0;   // the search's bound on early timeouts
+    bool timed_waits = false;      // the search made timed waits: the bound is part of the replay string
     std::string verdict;           // Relacy's result, e.g. "DEADLOCK"
     std::string message;           // the scenario's own words, when require() failed
     rl::iteration_t schedule = 0;  // which schedule failed
@@ -134,7 +160,14 @@ struct result {
     std::string raw_output;      // Relacy's own output, for --verbose readers
 
     [[nodiscard]] bool passed() const { return !failed.has_value(); }
+    // Every search ran to its end: no budget stopped one.
+    [[nodiscard]] bool complete() const {
+        for (const auto& run : runs)
+            if (run.stopped_by_budget()) return false;
+        return true;
+    }
     [[nodiscard]] std::string summary() const;   // one line per search
+    [[nodiscard]] std::vector<cj::verdict::search_coverage> coverage() const;  // the searches, for the record
     [[nodiscard]] std::string report() const;    // the full student-facing report, rendered from to_finding()
     [[nodiscard]] cj::verdict::finding to_finding() const;  // the failure as a record's finding
 };
@@ -219,11 +252,19 @@ inline std::vector<step> parse_history(const std::string& out) {
 }
 
 // CJ_MODEL_REPLAY="<search>:<state>" replays one schedule instead of searching.
+// The search part of a replay string: "bounded2", "bounded2t1", "random", "randomt8"
+// (t<n>: the search's bound on early timeouts, when it is not the budget's default).
 struct replay_request {
     search_kind kind;
     unsigned context_bound;
     std::string state;
+    std::optional<unsigned> early_timeouts;
 };
+[[nodiscard]] inline std::string search_name(search_kind kind, unsigned context_bound, unsigned early_timeouts,
+                                             bool timed_waits) {
+    std::string s = kind == search_kind::bounded ? "bounded" + std::to_string(context_bound) : std::string("random");
+    return timed_waits ? s + "t" + std::to_string(early_timeouts) : s;
+}
 inline std::optional<replay_request> replay_from_environment() {
     const char* env = std::getenv("CJ_MODEL_REPLAY");
     if (env == nullptr || *env == '\0') return std::nullopt;
@@ -231,12 +272,68 @@ inline std::optional<replay_request> replay_from_environment() {
     const auto colon = s.find(':');
     if (colon == std::string::npos) return std::nullopt;
     std::string head = s.substr(0, colon);
-    replay_request r{search_kind::random, 0, s.substr(colon + 1)};
+    replay_request r{search_kind::random, 0, s.substr(colon + 1), std::nullopt};
     if (head.rfind("bounded", 0) == 0) {
         r.kind = search_kind::bounded;
         r.context_bound = static_cast<unsigned>(std::atoi(head.c_str() + 7));
     }
+    if (const auto t = head.find('t', head.rfind("bounded", 0) == 0 ? 7 : 6); t != std::string::npos)
+        r.early_timeouts = static_cast<unsigned>(std::atoi(head.c_str() + t + 1));
     return r;
+}
+
+// Where the running search must stop (set by check() before each search). Static
+// storage: read in every schedule, which must not allocate.
+struct search_limits {
+    std::chrono::steady_clock::time_point deadline;
+    rl::iteration_t max_schedules = 0;  // 0: no limit (Relacy's own count ends the random search)
+    rl::iteration_t begun = 0;          // schedules begun by this search (and its replay)
+    search_end stopped = search_end::finished;
+};
+inline search_limits limits;
+
+// The scenario as the searches run it: before every schedule, the budgets are looked at
+// (a search over its budget ends there, at the start of a schedule, so no schedule is
+// cut in the middle) and the schedule's early timeouts are handed out.
+template <class Scenario>
+struct harnessed : Scenario {
+    void before() {
+        ++limits.begun;
+        // Not in Relacy's replay of a failing schedule (collecting its history): a budget
+        // that ran out meanwhile must not make the replay end differently.
+        if (limits.stopped == search_end::finished && !rl::ctx().collecting_history()) {
+            if (limits.max_schedules != 0 && limits.begun > limits.max_schedules)
+                limits.stopped = search_end::schedule_budget;
+            else if (std::chrono::steady_clock::now() >= limits.deadline)
+                limits.stopped = search_end::time_budget;
+        }
+        // Once stopped, Relacy's replay of the "failing" schedule stops at the same place.
+        if (limits.stopped != search_end::finished) rl::ctx().rl_until("budget", RL_INFO);
+        timing.early_left = timing.early_per_schedule;
+        Scenario::before();
+    }
+};
+
+// rl::simulate, with our schedulers (<cookiejar/detail/model_schedulers.hpp>).
+template <class Test, class Scheduler>
+bool simulate(rl::test_params& params) {
+    params.test_name = "scenario";
+    rl::ostringstream oss;
+    const rl::test_result_e res = rl::run_test<Test, Scheduler>(params, oss, false);
+    if (res != rl::test_result_success && !params.output_history && !params.collect_history) {
+        // As Relacy does: replay the failing schedule, collecting its history.
+        rl::ostringstream oss2;
+        params.initial_state = oss.str();
+        params.collect_history = true;
+        params.final_state = oss.str();
+        const rl::iteration_t stop = params.stop_iteration;
+        const rl::test_result_e res2 = rl::run_test<Test, Scheduler>(params, oss2, true);
+        RL_VERIFY(res == res2);
+        RL_VERIFY(params.stop_iteration == stop);
+        (void)res2;
+        (void)stop;
+    }
+    return res == rl::test_result_success;
 }
 
 }  // namespace detail
@@ -244,7 +341,14 @@ inline std::optional<replay_request> replay_from_environment() {
 // Runs the scenario: the bounded search, then the random search; stops at the first failure.
 // `test_name` is how to select this check again (for the replay command).
 template <class Scenario>
-result check(const std::string& test_name, const budget& b = {}) {
+result check(const std::string& test_name, budget b = {}) {
+    // CJ_MODEL_SECONDS overrides the time budget (to see what a shorter one covers, or to
+    // give a slow machine more).
+    if (const char* env = std::getenv("CJ_MODEL_SECONDS"); env != nullptr && *env != '\0') {
+        char* end = nullptr;
+        const double seconds = std::strtod(env, &end);
+        if (end != env && *end == '\0' && seconds >= 0 && seconds < 100000) b.seconds = seconds;
+    }
     result r;
     r.scenario = test_name;
     for (const char* n : Scenario::thread_names) r.thread_names.push_back(n);
@@ -253,8 +357,17 @@ result check(const std::string& test_name, const budget& b = {}) {
     std::ostream out(&buf);
     std::ostream quiet(nullptr);  // progress lines go nowhere
 
-    auto run_one = [&](search_kind kind, unsigned bound, rl::iteration_t iterations, const std::string& initial) {
+    // The bounded search may use two thirds of the time budget; the random search the rest.
+    const auto started = std::chrono::steady_clock::now();
+    auto after = [&](double seconds) {
+        return started + std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(seconds));
+    };
+    auto run_one = [&](search_kind kind, unsigned bound, rl::iteration_t iterations, unsigned early,
+                       const std::string& initial) {
         detail::last_message[0] = '\0';
+        detail::timing.early_per_schedule = early;
+        detail::limits = {after(kind == search_kind::bounded ? b.seconds * 2 / 3 : b.seconds),
+                          kind == search_kind::bounded ? b.bounded_schedules : 0, 0, search_end::finished};
         rl::test_params p;  // a fresh one per call: simulate() writes into it
         p.search_type = kind == search_kind::bounded ? rl::sched_bound : rl::sched_random;
         p.context_bound = bound;
@@ -263,14 +376,27 @@ result check(const std::string& test_name, const budget& b = {}) {
         p.progress_stream = &quiet;
         if (!initial.empty()) p.initial_state = initial;
         const auto t0 = std::chrono::steady_clock::now();
-        const bool ok = rl::simulate<Scenario>(p);
+        constexpr rl::thread_id_t threads = Scenario::params::thread_count;
+        const bool ok = kind == search_kind::bounded
+                            ? detail::simulate<detail::harnessed<Scenario>, detail::bounded_scheduler<threads>>(p)
+                            : detail::simulate<detail::harnessed<Scenario>, detail::random_scheduler<threads>>(p);
         const auto t1 = std::chrono::steady_clock::now();
-        search_run run{kind, p.stop_iteration, std::chrono::duration<double>(t1 - t0).count(), ok};
+        const search_end stopped = detail::limits.stopped;
+        detail::limits.stopped = search_end::finished;
+        const bool timed = detail::timing.seen;
+        detail::timing = {};
+        search_run run{kind, p.stop_iteration, std::chrono::duration<double>(t1 - t0).count(), ok || stopped != search_end::finished,
+                       ok ? search_end::finished : stopped != search_end::finished ? stopped : search_end::failed,
+                       kind == search_kind::bounded ? bound : 0, early, timed};
+        // Relacy counts schedules from 1: a search stopped at the start of schedule n covered n - 1.
+        if (run.stopped_by_budget() && run.schedules > 0) run.schedules -= 1;
         r.runs.push_back(run);
-        if (!ok) {
+        if (!run.passed) {
             failure f;
             f.found_by = kind;
             f.context_bound = bound;
+            f.early_timeouts = early;
+            f.timed_waits = timed;
             f.schedule = p.stop_iteration;
             f.replay_state = std::string(p.final_state.c_str());
             f.verdict = rl::test_result_str(p.test_result);
@@ -278,19 +404,24 @@ result check(const std::string& test_name, const budget& b = {}) {
             f.steps = detail::parse_history(buf.contents());
             r.failed = std::move(f);
         }
-        return ok;
     };
 
     if (auto replay = detail::replay_from_environment()) {
-        run_one(replay->kind, replay->context_bound, 1000000, replay->state);
+        const unsigned early = replay->early_timeouts.value_or(
+            replay->kind == search_kind::bounded ? b.early_timeouts : b.random_early_timeouts);
+        run_one(replay->kind, replay->context_bound, 1000000, early, replay->state);
     } else {
-        const bool ok = run_one(search_kind::bounded, b.context_bound, 0, "");
-        if (ok && b.random_schedules > 0) run_one(search_kind::random, 0, b.random_schedules, "");
+        run_one(search_kind::bounded, b.context_bound, 0, b.early_timeouts, "");
+        // Also after a bounded search that its budget stopped: the random search has its own share.
+        if (!r.failed && b.random_schedules > 0)
+            run_one(search_kind::random, 0, b.random_schedules, b.random_early_timeouts, "");
     }
+    // What was searched goes into the test case's record, failed or not.
+    cj::verdict::report_coverage(r.coverage());
     r.raw_output = buf.contents();
     if (r.failed) {
         const auto& f = *r.failed;
-        std::string search = f.found_by == search_kind::bounded ? "bounded" + std::to_string(f.context_bound) : "random";
+        std::string search = detail::search_name(f.found_by, f.context_bound, f.early_timeouts, f.timed_waits);
         r.replay_command = "CJ_MODEL_REPLAY=" + cj::detail::shell_quote(search + ":" + f.replay_state) + " " +
                            cj::detail::shell_quote(cj::detail::self_executable()) + " " + cj::detail::shell_quote(cj::detail::catch_spec(test_name));
         // The running test case's record carries it, if the check's assertion on it fails.

@@ -305,6 +305,19 @@ struct finding {
     std::string report;                 // the console report, rendered from this finding
 };
 
+// What one search of the model checker covered (a model check's record has one per
+// search it ran, failed or not). A search stopped by its budget found nothing in what it
+// covered, but did not cover everything: `exhaustive` is false and `stopped_by` says why.
+struct search_coverage {
+    std::string search;           // "bounded", "random"
+    unsigned long long schedules = 0;  // explored
+    double seconds = 0;
+    unsigned context_bound = 0;   // bounded: preemptions per schedule
+    unsigned early_timeouts = 0;  // timed waits that could time out at once, per schedule
+    bool exhaustive = false;      // every schedule within the bounds (only a bounded search that finished)
+    std::string stopped_by;       // "" (ran to its end or to a failure), "time budget", "schedule budget"
+};
+
 struct record {
     std::string check;                  // the Catch2 test case ("two consumers racing for one cookie")
     analysis of = analysis::unit;
@@ -313,6 +326,7 @@ struct record {
     unsigned assertions_passed = 0;
     unsigned assertions_failed = 0;
     std::vector<finding> findings;
+    std::vector<search_coverage> searches;  // a model check: what each search covered
 };
 
 // ---------------------------------------------------------------- the writer ----
@@ -694,6 +708,21 @@ inline void write_record(const record& r) {
     }
     w.end_array();
     if (r.findings.size() > max_findings) w.field("findings_cut", r.findings.size() - max_findings);
+    if (!r.searches.empty()) {
+        w.begin_array("searches");
+        for (const auto& c : r.searches) {
+            w.begin_object();
+            w.field("search", c.search);
+            w.field("schedules", static_cast<long long>(c.schedules));
+            w.field("milliseconds", static_cast<long long>(c.seconds * 1000 + 0.5));
+            if (c.search == "bounded") w.field("context_bound", c.context_bound);
+            w.field("early_timeouts", c.early_timeouts);
+            w.field("exhaustive", c.exhaustive);
+            if (!c.stopped_by.empty()) w.field("stopped_by", c.stopped_by);
+            w.end_object();
+        }
+        w.end_array();
+    }
     if (w.truncated()) w.field("truncated", true);
     w.end_object();
     detail::write_line(w.finish());
@@ -760,6 +789,10 @@ public:
         if (f.bug_class == bug::none) f.bug_class = meaning_;
         current_.findings.push_back(std::move(f));
     }
+    // What a model check's searches covered: kept in the record whatever its outcome.
+    void add_coverage(std::vector<search_coverage> searches) {
+        for (auto& c : searches) current_.searches.push_back(std::move(c));
+    }
     // The bug class this test case's failures mean (its [bug:...] tag, or set by the check).
     void suspect(bug b) { meaning_ = b; }
     [[nodiscard]] bug suspected() const { return meaning_; }
@@ -795,6 +828,8 @@ inline recorder& current() {
 
 // A harness's finding, for the running test case's record.
 inline void report(finding f) { current().add(std::move(f)); }
+// What a model check covered, for the running test case's record.
+inline void report_coverage(std::vector<search_coverage> searches) { current().add_coverage(std::move(searches)); }
 // What the next failure of this test case means (a check that knows, e.g. the property
 // check after comparing with its model).
 inline void suspect(bug b) { current().suspect(b); }

@@ -219,6 +219,19 @@ inline std::vector<std::string> strings(const json& j, const char* key) {
     }
     if (const auto it = j.find("findings"); it != j.end() && it->is_array())
         for (const auto& f : *it) r.findings.push_back(finding_from_json(f));
+    if (const auto it = j.find("searches"); it != j.end() && it->is_array()) {
+        for (const auto& c : *it) {
+            search_coverage sc;
+            sc.search = text(c, "search");
+            sc.schedules = c.value("schedules", 0ULL);
+            sc.seconds = static_cast<double>(c.value("milliseconds", 0ULL)) / 1000;
+            sc.context_bound = whole(c, "context_bound");
+            sc.early_timeouts = whole(c, "early_timeouts");
+            sc.exhaustive = c.value("exhaustive", false);
+            sc.stopped_by = text(c, "stopped_by");
+            r.searches.push_back(std::move(sc));
+        }
+    }
     return r;
 }
 
@@ -229,6 +242,19 @@ inline std::vector<std::string> strings(const json& j, const char* key) {
     j["assertions"] = {{"passed", r.assertions_passed}, {"failed", r.assertions_failed}};
     auto& findings = j["findings"] = nlohmann::json::array();
     for (const auto& f : r.findings) findings.push_back(to_json(f));
+    if (!r.searches.empty()) {
+        auto& searches = j["searches"] = nlohmann::json::array();
+        for (const auto& c : r.searches) {
+            nlohmann::json e{{"search", c.search},
+                             {"schedules", c.schedules},
+                             {"milliseconds", static_cast<unsigned long long>(c.seconds * 1000 + 0.5)},
+                             {"early_timeouts", c.early_timeouts},
+                             {"exhaustive", c.exhaustive}};
+            if (c.search == "bounded") e["context_bound"] = c.context_bound;
+            if (!c.stopped_by.empty()) e["stopped_by"] = c.stopped_by;
+            searches.push_back(std::move(e));
+        }
+    }
     return j;
 }
 

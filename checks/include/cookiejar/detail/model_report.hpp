@@ -111,16 +111,51 @@ inline std::string explain(const std::string& verdict) {
 
 }  // namespace detail
 
+// One line per search: "bounded  search: 58160 schedules in 1.76 s (every schedule with at
+// most 2 preemptions): no failure, exhaustive", or, stopped by a budget, "...: no failure in
+// them; its time budget stopped it (not exhaustive)".
 inline std::string result::summary() const {
     std::string s;
     for (const auto& run : runs) {
-        char line[200];
-        std::snprintf(line, sizeof line, "  %-8s search: %llu schedules in %.2f s: %s\n", name_of(run.kind),
-                      static_cast<unsigned long long>(run.schedules), run.seconds,
-                      run.passed ? "no failure" : "FAILED");
+        char line[400];
+        std::string scope;
+        if (run.kind == search_kind::bounded)
+            scope = "every schedule with at most " + std::to_string(run.context_bound) + " preemption" +
+                    (run.context_bound == 1 ? "" : "s") +
+                    (run.timed_waits ? " and " + std::to_string(run.early_timeouts) + " early timeout" +
+                                           (run.early_timeouts == 1 ? "" : "s")
+                                     : std::string());
+        else
+            scope = run.timed_waits ? "seeded, at most " + std::to_string(run.early_timeouts) + " early timeouts each"
+                                    : std::string("seeded");
+        const char* verdict = !run.passed                                ? "FAILED"
+                              : run.end == search_end::time_budget       ? "no failure in them; its time budget stopped it (not exhaustive)"
+                              : run.end == search_end::schedule_budget   ? "no failure in them; its schedule budget stopped it (not exhaustive)"
+                              : run.exhaustive()                         ? "no failure, exhaustive"
+                                                                         : "no failure";
+        std::snprintf(line, sizeof line, "  %-8s search: %llu schedules in %.2f s (%s): %s\n", name_of(run.kind),
+                      static_cast<unsigned long long>(run.schedules), run.seconds, scope.c_str(), verdict);
         s += line;
     }
     return s;
+}
+
+inline std::vector<cj::verdict::search_coverage> result::coverage() const {
+    std::vector<cj::verdict::search_coverage> out;
+    for (const auto& run : runs) {
+        cj::verdict::search_coverage c;
+        c.search = name_of(run.kind);
+        c.schedules = run.schedules;
+        c.seconds = run.seconds;
+        c.context_bound = run.context_bound;
+        c.early_timeouts = run.early_timeouts;
+        c.exhaustive = run.exhaustive();
+        c.stopped_by = run.end == search_end::time_budget       ? "time budget"
+                       : run.end == search_end::schedule_budget ? "schedule budget"
+                                                                : "";
+        out.push_back(std::move(c));
+    }
+    return out;
 }
 
 // The failing schedule as a finding (<cookiejar/verdict.hpp>): the steps a student
@@ -148,7 +183,7 @@ inline cj::verdict::finding result::to_finding() const {
     std::map<std::string, held> holder;      // mutex -> who holds it, locked where
     std::map<int, std::string> blocked_on;   // thread -> the object it last blocked on
     std::set<int> finished;
-    bool in_setup = false, spurious = false, condvar_wait = false, lonely_notify = false, blocks_on_mutex = false,
+    bool in_setup = false, spurious = false, timed_out = false, condvar_wait = false, lonely_notify = false, blocks_on_mutex = false,
          on_semaphore = false, closed = false;
     for (std::size_t i = 0; i < f.steps.size(); ++i) {
         const step& s = f.steps[i];
@@ -170,7 +205,9 @@ inline cj::verdict::finding result::to_finding() const {
             out.steps.push_back({static_cast<std::size_t>(s.thread), s.what, {}});
             continue;
         }
+        // (A timeout's "yield": the other threads' turn, which the table shows anyway.)
         if (detail::is_relacy_internal(s) || s.what.rfind("blocking current thread", 0) == 0 ||
+            s.what.rfind("yield(", 0) == 0 ||
             s.what.rfind("unblocking thread", 0) == 0)
             continue;
         const auto ev = names.translate(s.what);
@@ -181,6 +218,7 @@ inline cj::verdict::finding result::to_finding() const {
             blocked_on[s.thread] = ev.object;
         if (ev.action.rfind("woken", 0) == 0 || ev.action.rfind("lock ", 0) == 0) blocked_on.erase(s.thread);
         spurious = spurious || ev.action.find("SPURIOUSLY") != std::string::npos;
+        timed_out = timed_out || ev.action.find("times out") != std::string::npos;
         condvar_wait = condvar_wait || ev.action.rfind("wait on condvar", 0) == 0;
         lonely_notify = lonely_notify || ev.action.find("(nobody waits)") != std::string::npos;
         blocks_on_mutex = blocks_on_mutex || ev.action.rfind("blocks on mutex", 0) == 0;
@@ -216,11 +254,14 @@ inline cj::verdict::finding result::to_finding() const {
     }
     out.found_by = "found by the " + std::string(cj::model::name_of(f.found_by)) + " search";
     if (f.found_by == search_kind::bounded)
-        out.found_by += " (every schedule with at most " + std::to_string(f.context_bound) + " preemptions)";
+        out.found_by += " (every schedule with at most " + std::to_string(f.context_bound) + " preemptions" +
+                        (f.timed_waits ? " and " + std::to_string(f.early_timeouts) + " early timeout" +
+                                                    (f.early_timeouts == 1 ? "" : "s")
+                                              : std::string()) +
+                        ")";
     out.found_by += ", schedule " + std::to_string(f.schedule);
     out.conclusion = f.message.empty() ? f.verdict : "the check after the run failed (see above)";
-    out.replay = (f.found_by == search_kind::bounded ? "bounded" + std::to_string(f.context_bound) : std::string("random")) +
-                 ":" + f.replay_state;
+    out.replay = detail::search_name(f.found_by, f.context_bound, f.early_timeouts, f.timed_waits) + ":" + f.replay_state;
     out.replay_command = replay_command;
 
     // The student's line: where a waiter's lock was taken, else the last line of the schedule.
@@ -245,7 +286,9 @@ inline cj::verdict::finding result::to_finding() const {
     // What kind of bug the schedule shows.
     using cj::verdict::bug;
     const bool linearizability = f.message.find("no one-at-a-time order") != std::string::npos;
-    if (spurious) {
+    // A wait that ended without its condition (spuriously, or by a timeout) and a wrong
+    // result after it: the wait was not in a loop that looks again.
+    if (spurious || (timed_out && f.verdict.rfind("DEADLOCK", 0) != 0 && !f.message.empty())) {
         out.bug_class = bug::if_instead_of_while;
     } else if (f.verdict.rfind("DESTROYING OWNED MUTEX", 0) == 0 || f.verdict.rfind("RECURSION ON NON-RECURSIVE", 0) == 0) {
         out.bug_class = bug::lock_never_released;
@@ -278,7 +321,10 @@ inline cj::verdict::finding result::to_finding() const {
 }
 
 inline std::string result::report() const {
-    if (!failed) return "model check \"" + scenario + "\" passed\n" + summary();
+    if (!failed)
+        return "model check \"" + scenario + "\" passed" +
+               (complete() ? "" : " (not exhaustive: a budget stopped a search; see how many schedules it covered)") + "\n" +
+               summary();
     return to_finding().report;
 }
 

@@ -88,6 +88,41 @@ inline void fail(const char* message, rl::debug_info where) {
     std::snprintf(detail::last_message, sizeof detail::last_message, "%s", message);
     rl::ctx().fail_test(detail::last_message, rl::test_result_user_assert_failed, where);
 }
+
+namespace detail {
+// Timed waits (wait_for/wait_until, try_acquire_for/try_acquire_until). Time does not pass
+// in the model; a timed wait ends in one of three ways:
+//   - notified (or spuriously, in the random search), as an untimed wait;
+//   - by its timeout at once: the waiter gives its lock up, the other threads run, it
+//     takes the lock back and sees a timeout. This is a choice of the search, made by the
+//     waiting thread where it calls (so every replay of a prefix makes the same choices in
+//     the same order), and bounded per schedule like a preemption: `early_left`;
+//   - by its timeout when no other thread can run (the searches' schedulers,
+//     <cookiejar/detail/model_schedulers.hpp>): time passes only then, so a polling loop
+//     whose notify was lost still wakes, and a program whose every thread waits with a
+//     timeout for something nobody will do is not a deadlock but polls until the search's
+//     depth limit (LIVELOCK).
+// Reset by the harness before every schedule (cj::model::check); outside it, no early timeouts.
+struct timing_state {
+    unsigned early_per_schedule = 0;  // the search's bound
+    unsigned early_left = 0;          // left in this schedule; <= early_per_schedule
+    bool seen = false;                // a timed wait was made in this search (the bound mattered)
+};
+inline timing_state timing;
+
+inline void log(cj::source_location loc, const char* text) {
+    if (rl::ctx().collecting_history()) rl::ctx().exec_log_msg(info(loc), text);
+}
+// Does this timed wait end by its timeout at once? A choice while the schedule's bound lasts.
+// The bounded search tries the timeout first; the random search takes it one time in four.
+[[nodiscard]] inline bool early_timeout() {
+    timing.seen = true;
+    if (timing.early_left == 0) return false;
+    if (rl::rand(rl::ctx().is_random_sched() ? 4 : 2) != 0) return false;
+    --timing.early_left;
+    return true;
+}
+}  // namespace detail
 }  // namespace model
 
 // Like std::mutex. Locking it twice from one thread, or unlocking a mutex the
@@ -142,13 +177,12 @@ public:
         while (!pred()) wait(lock, loc);
     }
 
-    // Time does not pass in the model: a timed wait either is notified or times out,
-    // whichever the model checker picks.
+    // Timed waits: see cj::model::detail::timing_state. The duration or deadline is not
+    // looked at (time does not pass in the model).
     template <class Rep, class Period>
-    std::cv_status wait_for(std::unique_lock<cj::mutex>& lock, const std::chrono::duration<Rep, Period>& rel,
+    std::cv_status wait_for(std::unique_lock<cj::mutex>& lock, const std::chrono::duration<Rep, Period>&,
                             cj::source_location loc = cj::source_location::current()) {
-        return cv_.wait_for(native(lock), rel, model::info(loc)) ? std::cv_status::no_timeout
-                                                                : std::cv_status::timeout;
+        return timed_wait(lock, "wait_for", loc);
     }
     template <class Rep, class Period, class Predicate>
     bool wait_for(std::unique_lock<cj::mutex>& lock, const std::chrono::duration<Rep, Period>& rel, Predicate pred,
@@ -159,10 +193,9 @@ public:
         return true;
     }
     template <class Clock, class Duration>
-    std::cv_status wait_until(std::unique_lock<cj::mutex>& lock, const std::chrono::time_point<Clock, Duration>& t,
+    std::cv_status wait_until(std::unique_lock<cj::mutex>& lock, const std::chrono::time_point<Clock, Duration>&,
                               cj::source_location loc = cj::source_location::current()) {
-        return cv_.wait_for(native(lock), t - Clock::now(), model::info(loc)) ? std::cv_status::no_timeout
-                                                                              : std::cv_status::timeout;
+        return timed_wait(lock, "wait_until", loc);
     }
     template <class Clock, class Duration, class Predicate>
     bool wait_until(std::unique_lock<cj::mutex>& lock, const std::chrono::time_point<Clock, Duration>& t,
@@ -179,6 +212,21 @@ private:
             model::fail("condition_variable::wait called without holding the lock", RL_INFO);
         }
         return lock.mutex()->native();
+    }
+
+    std::cv_status timed_wait(std::unique_lock<cj::mutex>& lock, const char* what, cj::source_location loc) {
+        rl::mutex& m = native(lock);
+        if (model::detail::early_timeout()) {
+            char text[64];
+            std::snprintf(text, sizeof text, "%s times out at once", what);
+            model::detail::log(loc, text);
+            m.unlock(model::info(loc));
+            rl::yield(1, model::info(loc));  // time passes: every other thread may run first
+            m.lock(model::info(loc));
+            return std::cv_status::timeout;
+        }
+        // Timed for the scheduler: it times out only when no thread can run.
+        return cv_.wait_for(m, 0, model::info(loc)) ? std::cv_status::no_timeout : std::cv_status::timeout;
     }
 
     rl::condition_variable cv_;
@@ -214,18 +262,32 @@ public:
     [[nodiscard]] bool try_acquire(cj::source_location loc = cj::source_location::current()) noexcept {
         return sem_.wait(true /* try */, false, model::info(loc)) == rl::sema_wakeup_reason_success;
     }
+    // Timed acquires: see cj::model::detail::timing_state. A count above zero is taken at once.
     template <class Rep, class Period>
     [[nodiscard]] bool try_acquire_for(const std::chrono::duration<Rep, Period>&,
                                        cj::source_location loc = cj::source_location::current()) {
-        return sem_.wait(false, true /* timed */, model::info(loc)) == rl::sema_wakeup_reason_success;
+        return timed_acquire("try_acquire_for", loc);
     }
     template <class Clock, class Duration>
     [[nodiscard]] bool try_acquire_until(const std::chrono::time_point<Clock, Duration>&,
                                          cj::source_location loc = cj::source_location::current()) {
-        return sem_.wait(false, true /* timed */, model::info(loc)) == rl::sema_wakeup_reason_success;
+        return timed_acquire("try_acquire_until", loc);
     }
 
 private:
+    bool timed_acquire(const char* what, cj::source_location loc) {
+        if (sem_.wait(true /* try */, false, model::info(loc)) == rl::sema_wakeup_reason_success) return true;
+        if (model::detail::early_timeout()) {
+            char text[64];
+            std::snprintf(text, sizeof text, "%s times out at once", what);
+            model::detail::log(loc, text);
+            rl::yield(1, model::info(loc));  // time passes: every other thread may run first
+            return false;
+        }
+        // Timed for the scheduler: it times out only when no thread can run.
+        return sem_.wait(false, true /* timed */, model::info(loc)) == rl::sema_wakeup_reason_success;
+    }
+
     struct tag;
     rl::semaphore<tag> sem_;
 };
