@@ -108,10 +108,24 @@ TEST_CASE("a buffer whose size() reads without the lock", "[.][library][stress]"
     stress_run<ring<true, false>>();
 }
 
-// Expected: exit 70 and the harness watchdog's report: who waits to lock the jar's
+// Expected: exit 72 and the deadlock detector's report: who waits to lock the jar's
 // mutex, and that a consumer (finished) holds it since the marked line.
 TEST_CASE("a buffer whose try_get keeps the lock when the jar is empty", "[.][library][stress]") {
     stress_run<ring<false, true>, first_empty_ends>();
+}
+
+// Consumers that never eat: the producers poll a full jar forever. No thread is blocked
+// (the deadlock detector sees nothing to report); no cookie moves, so the watchdog ends it.
+struct spinning_consumers : polling {
+    template <class Jar>
+    static void consume(Jar&, cj::stress::run_context&) {
+        for (;;) cj::stress::run_context::pause();
+    }
+};
+
+// Expected: exit 70 from the harness watchdog, as a busy loop.
+TEST_CASE("consumers that spin forever without eating", "[.][library][stress]") {
+    stress_run<ring<false, false>, spinning_consumers>();
 }
 
 // Expected: exit 71 at once: the consumer that leaked the lock comes back and locks the

@@ -404,6 +404,7 @@ outcome run(const config& c, const char* test_name) {
         for (unsigned o = 0; o < c.observers; ++o) {
             threads.emplace_back([&, o] {
                 name_this_thread(names[c.producers + c.consumers + o].c_str());
+                this_thread_only_observes();  // its size() and capacity() end no one's wait
                 while (consumers_left.load(std::memory_order_relaxed) != 0) {
                     Ops::observe(*buffer, ctx);
                     run_context::pause();

@@ -18,7 +18,7 @@
 // can move it tells the monitor, a helper thread started at the first wait without a
 // time limit, which also judges the registry every 200 ms (a thread may end without a
 // cj:: call, two threads may block at once). The monitor reports only what it saw twice,
-// at least `confirm_ms` apart, with no change to the registry in between (a lock ring or
+// at least `confirm_ms` apart, with every thread still in the same wait (a lock ring or
 // a lock of a finished thread cannot dissolve: seen twice is enough), so a report comes
 // 0.1-0.4 s after the state arose.
 //
@@ -35,6 +35,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <thread>
 
 #include <cookiejar/detail/quiet_ending.hpp>
@@ -90,25 +91,26 @@ inline constexpr int confirm_ms = 100;        // a stuck state must last this lo
     cj::ending::end_process(cj::verdict::exit_code::deadlock);
 }
 
+inline std::atomic<bool> monitor_quit{false};
+
 inline void monitor_loop() {
     count_this_thread_out();
     using clock = std::chrono::steady_clock;
     bool seen = false;
     stuck seen_what = stuck::free;
-    unsigned long long seen_version = 0;
+    unsigned long long seen_signature = 0;
     clock::time_point seen_at{}, arose_at{}, last_round = clock::now();
-    for (;;) {
+    while (!monitor_quit.load(std::memory_order_relaxed)) {
         std::this_thread::sleep_for(std::chrono::milliseconds(monitor_tick_ms));
         const auto now = clock::now();
         const bool told = suspect.exchange(false, std::memory_order_relaxed);
         if (!told && !seen && now - last_round < std::chrono::milliseconds(monitor_round_ms)) continue;
         last_round = now;
         stuck what;
-        unsigned long long v;
+        unsigned long long v = 0;
         {
             registry_guard g;
-            what = judge_locked();
-            v = version.load(std::memory_order_relaxed);
+            what = judge_locked(&v);
         }
         if (what == stuck::everyone_blocked && unknown_thread_exists()) what = stuck::free;
         if (what == stuck::free) {
@@ -116,10 +118,10 @@ inline void monitor_loop() {
             continue;
         }
         const bool lasting = what != stuck::everyone_blocked;  // a ring or a dead holder stays
-        if (!seen || what != seen_what || (!lasting && v != seen_version)) {
+        if (!seen || what != seen_what || (!lasting && v != seen_signature)) {
             seen = true;
             seen_what = what;
-            seen_version = v;
+            seen_signature = v;
             seen_at = now;
             arose_at = now;
             if (told) {
@@ -134,7 +136,17 @@ inline void monitor_loop() {
     }
 }
 
-inline void start_monitor() { std::thread(monitor_loop).detach(); }
+// The monitor ends when the program does (exit(), or main returning): a thread still
+// running at exit would also make ThreadSanitizer sleep a second (atexit_sleep_ms).
+inline std::thread monitor_thread;
+inline void stop_monitor() {
+    monitor_quit.store(true, std::memory_order_relaxed);
+    if (monitor_thread.joinable()) monitor_thread.join();
+}
+inline void start_monitor() {
+    monitor_thread = std::thread(monitor_loop);
+    std::atexit(stop_monitor);
+}
 
 // Registered once per program: the registry starts the monitor at the first wait.
 inline const bool monitor_registered = [] {

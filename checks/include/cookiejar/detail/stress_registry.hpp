@@ -136,6 +136,8 @@ struct thread_slot {
     std::atomic<long> os_thread{0};  // the kernel's id of a named thread: names it in ThreadSanitizer's records
     std::atomic<long> tid{0};        // the kernel's id of the thread, set when the slot is taken
     std::atomic<bool> timed{false};  // its wait has a time limit: it will come back by itself
+    std::atomic<unsigned long long> waits{0};  // waits begun: which wait it is in
+    std::atomic<bool> observer{false};  // a harness thread that only reads (size(), capacity()): ends no wait
 };
 
 inline constexpr int max_threads = 256;
@@ -223,8 +225,6 @@ private:
     bool on_;
 };
 
-// Bumped (under the registry lock) at every change a judgement depends on.
-inline std::atomic<unsigned long long> version{0};
 // Set when a thread, about to block, saw a state no thread can leave; the detector's
 // monitor looks at once instead of at its next round.
 inline std::atomic<bool> suspect{false};
@@ -246,7 +246,6 @@ inline void ensure_monitor() noexcept {
                                                                        !monitor_started.exchange(true))
         start();
 }
-inline void bump() noexcept { version.fetch_add(1, std::memory_order_relaxed); }
 }  // namespace detail
 
 namespace detail {
@@ -263,7 +262,6 @@ inline waitable::~waitable() {
 // stress run). Call only while no other thread uses cj:: primitives.
 inline void reset_registry() noexcept {
     detail::registry_guard g;
-    detail::bump();
     for (auto& s : detail::slots) {
         s.name.store(nullptr, std::memory_order_relaxed);
         s.finished.store(false, std::memory_order_relaxed);
@@ -273,6 +271,8 @@ inline void reset_registry() noexcept {
         s.os_thread.store(0, std::memory_order_relaxed);
         s.tid.store(0, std::memory_order_relaxed);
         s.timed.store(false, std::memory_order_relaxed);
+        s.waits.store(0, std::memory_order_relaxed);
+        s.observer.store(false, std::memory_order_relaxed);
     }
     detail::slot_count.store(0, std::memory_order_relaxed);
     detail::object_count.store(0, std::memory_order_relaxed);
@@ -297,7 +297,6 @@ inline void finish_slot(int slot) noexcept {
     {
         registry_guard g;
         slots[slot].finished.store(true, std::memory_order_relaxed);
-        bump();
         stuck = looks_stuck_locked();
     }
     if (stuck) raise_suspect();
@@ -309,6 +308,13 @@ inline void thread_exits() noexcept {
 }  // namespace detail
 
 inline void mark_this_thread_finished() noexcept { detail::finish_slot(detail::my_slot()); }
+// The calling thread (a harness's observer) only reads the object under test: the
+// deadlock detector does not count on it to end anyone's wait. (A mutex it holds for a
+// moment, it lets go of.)
+inline void this_thread_only_observes() noexcept {
+    detail::registry_guard g;
+    detail::slots[detail::my_slot()].observer.store(true, std::memory_order_relaxed);
+}
 [[nodiscard]] inline int slot_count() noexcept {
     const int n = detail::slot_count.load(std::memory_order_relaxed);
     return n < max_threads ? n : max_threads;
@@ -407,8 +413,10 @@ bool for_each_thread(F&& f) noexcept {
 //   everyone_blocked   every thread of the check waits without a time limit, and none of
 //                      them has been woken: no mutex it waits for is free, no semaphore it
 //                      waits on has a permit, no condition variable it waits on was
-//                      notified since (threads that finished, and the stress run's main
-//                      thread waiting to join, count as blocked; at least one thread waits)
+//                      notified since (threads that finished, the stress run's main
+//                      thread waiting to join, and observers, which only read, count as
+//                      blocked; a mutex an observer holds counts as free; at least one
+//                      thread waits)
 //   lock_cycle         threads wait to lock mutexes held by each other, in a ring
 //   lock_of_finished   a thread waits to lock a mutex held by a thread that has finished
 // Not promised: a thread that spins, sleeps, or waits on something other than a cj::
@@ -420,26 +428,34 @@ enum class stuck { free, everyone_blocked, lock_cycle, lock_of_finished };
     const waitable* on = t.on.load(std::memory_order_relaxed);
     if (kind == wait_kind::none || on == nullptr || t.timed.load(std::memory_order_relaxed)) return true;
     switch (kind) {
-    case wait_kind::lock: return on->owner.load(std::memory_order_relaxed) < 0;
+    case wait_kind::lock: {
+        const int owner = on->owner.load(std::memory_order_relaxed);
+        return owner < 0 || (owner < max_threads && slots[owner].observer.load(std::memory_order_relaxed));
+    }
     case wait_kind::condition: return on->woken.load(std::memory_order_relaxed) > 0;
     case wait_kind::semaphore: return on->permits.load(std::memory_order_relaxed) != 0;
     default: return false;  // join
     }
 }
 
-[[nodiscard]] inline stuck judge_locked() noexcept {
+// signature (everyone_blocked): which wait each thread is in, so that two judgements can
+// tell whether anything moved in between.
+[[nodiscard]] inline stuck judge_locked(unsigned long long* signature = nullptr) noexcept {
     const int count = slot_count.load(std::memory_order_relaxed);
     if (count >= max_threads) return stuck::free;  // slots shared: the registry cannot tell
     bool any_free = false, any_waiting = false;
+    unsigned long long sig = 0;
     for (int i = 0; i < count; ++i) {
         const thread_slot& t = slots[i];
         if (t.finished.load(std::memory_order_relaxed)) continue;
         const auto kind = t.waiting.load(std::memory_order_relaxed);
+        const bool observer = t.observer.load(std::memory_order_relaxed);
+        sig = sig * 1000003ULL + t.waits.load(std::memory_order_relaxed) * 31ULL + static_cast<unsigned>(kind);
         if (can_move(t)) {
-            any_free = true;
+            if (!observer) any_free = true;
             continue;
         }
-        if (kind == wait_kind::join) continue;
+        if (kind == wait_kind::join || observer) continue;
         any_waiting = true;
         if (kind != wait_kind::lock) continue;
         // Follow "waits for the holder of": a finished holder, or back to i, is for ever.
@@ -457,6 +473,7 @@ enum class stuck { free, everyone_blocked, lock_cycle, lock_of_finished };
             at = owner;
         }
     }
+    if (signature) *signature = sig;
     return !any_free && any_waiting ? stuck::everyone_blocked : stuck::free;
 }
 inline bool looks_stuck_locked() noexcept { return judge_locked() != stuck::free; }
@@ -479,8 +496,8 @@ public:
             slot_.function.store(loc.function_name(), std::memory_order_relaxed);
             slot_.timed.store(timed, std::memory_order_relaxed);
             slot_.waiting.store(k, std::memory_order_relaxed);
+            slot_.waits.fetch_add(1, std::memory_order_relaxed);
             w.waiters.fetch_add(1, std::memory_order_relaxed);
-            bump();
             if (!timed) stuck = looks_stuck_locked();
         }
         if (!timed) ensure_monitor();
@@ -501,7 +518,6 @@ public:
         if (woken_now > left) woken_now = left;
         w_.woken.store(woken_now, std::memory_order_relaxed);
         if (took_permit) w_.permits.fetch_sub(1, std::memory_order_relaxed);
-        bump();
     }
     ~waiting_scope() { end(); }
     waiting_scope(const waiting_scope&) = delete;
@@ -520,14 +536,12 @@ inline void set_owner(waitable& w, cj::source_location loc) noexcept {
     w.owner_function.store(loc.function_name(), std::memory_order_relaxed);
     w.owner.store(my_slot(), std::memory_order_relaxed);
     w.owner_thread.store(my_identity(), std::memory_order_relaxed);
-    bump();
 }
 // Before the native unlock: from here on, a thread waiting for it can move.
 inline void clear_owner(waitable& w) noexcept {
     registry_guard g;
     w.owner.store(-1, std::memory_order_relaxed);
     w.owner_thread.store(0, std::memory_order_relaxed);
-    bump();
 }
 // Before the native notify: that many of its waiters can move (notify_all: all of them).
 inline void notified(waitable& w, bool all) noexcept {
@@ -535,19 +549,16 @@ inline void notified(waitable& w, bool all) noexcept {
     const int waiters = w.waiters.load(std::memory_order_relaxed);
     const int woken = w.woken.load(std::memory_order_relaxed);
     w.woken.store(all ? waiters : (woken < waiters ? woken + 1 : waiters), std::memory_order_relaxed);
-    bump();
 }
 // Before the native sem_post.
 inline void released(waitable& w, long update) noexcept {
     registry_guard g;
     w.permits.fetch_add(update, std::memory_order_relaxed);
-    bump();
 }
 // After a successful try_acquire.
 inline void took_permit(waitable& w) noexcept {
     registry_guard g;
     w.permits.fetch_sub(1, std::memory_order_relaxed);
-    bump();
 }
 }  // namespace detail
 
