@@ -102,6 +102,7 @@ void test_ended() {
 }
 
 void watchdog_loop() {
+    cj::stress::count_this_thread_out();  // a helper: the deadlock detector does not wait for it
     std::unique_lock<std::mutex> lock(watch.m);
     while (!watch.quit) {
         watch.cv.wait_for(lock, std::chrono::milliseconds(200));
@@ -235,6 +236,9 @@ __attribute__((constructor(101))) static void take_records() { cj::verdict::take
 int main(int argc, char* argv[]) {
     cj::stress::name_this_thread("the check's main thread");
     std::thread dog(watchdog_loop);
+    // The threads there are now besides this one are helpers: the watchdog, and
+    // ThreadSanitizer's background thread (started with the first thread).
+    cj::stress::count_other_threads_out();
     const int result = Catch::Session().run(argc, argv);
     {
         std::lock_guard<std::mutex> lock(watch.m);

@@ -552,6 +552,102 @@ TEST_CASE("two binary_semaphores pass a turn back and forth between two threads"
     CHECK(alternates);
 }
 
+// ------------------------------------- polling is not a deadlock (stress backend) ----
+// In the stress backend a state no thread can leave ends the process at once
+// (detail/deadlock_detector.hpp, which reports within 0.1-0.4 s). These programs spend
+// well over that time in states where every other thread is blocked and one thread
+// polls, or where a waiter has been woken but not yet run: they must finish normally.
+// (In the std backend they simply run.)
+
+TEST_CASE("a thread that polls with try_lock while the others are blocked is not taken for a deadlock",
+          LIBRARY_TAGS) {
+    cj::mutex m;
+    cj::counting_semaphore<1> go_on(0);  // the holder waits on it, holding m
+    cj::counting_semaphore<1> done(0);   // the main thread waits on it
+    std::atomic<bool> holding{false};
+    std::thread holder([&] {
+        std::lock_guard<cj::mutex> lock(m);
+        holding = true;
+        go_on.acquire();  // blocked, holding m, until the poller gives up
+    });
+    while (!holding) std::this_thread::yield();
+    int tries = 0;
+    bool got = false;
+    std::thread poller([&] {
+        const auto until = std::chrono::steady_clock::now() + 800ms;
+        while (std::chrono::steady_clock::now() < until) {
+            if (m.try_lock()) {
+                got = true;
+                m.unlock();
+            }
+            ++tries;
+            std::this_thread::sleep_for(1ms);
+        }
+        go_on.release();
+        std::lock_guard<cj::mutex> lock(m);  // now the holder lets go
+        done.release();
+    });
+    done.acquire();  // blocked for the whole polling
+    poller.join();
+    holder.join();
+    CHECK_FALSE(got);
+    CHECK(tries > 10);
+}
+
+TEST_CASE("a thread that polls with wait_for and try_acquire_for while the others are blocked is not taken for a deadlock",
+          LIBRARY_TAGS) {
+    cj::mutex m;
+    cj::condition_variable cv;
+    cj::counting_semaphore<1> done(0);
+    cj::counting_semaphore<1> never(0);
+    int timeouts = 0;
+    // Each wait lasts longer than the detector's confirmation (100 ms): were a timed wait
+    // taken for a blocked one, the state would be reported in the middle of it.
+    std::thread poller([&] {
+        {
+            std::unique_lock<cj::mutex> lock(m);
+            for (int i = 0; i < 3; ++i)  // nobody notifies: every wait times out (or wakes spuriously)
+                if (cv.wait_for(lock, 250ms) == std::cv_status::timeout) ++timeouts;
+            if (!cv.wait_until(lock, std::chrono::steady_clock::now() + 250ms, [] { return false; })) ++timeouts;
+        }
+        for (int i = 0; i < 2; ++i)
+            if (!never.try_acquire_for(250ms)) ++timeouts;
+        if (!never.try_acquire_until(std::chrono::steady_clock::now() + 250ms)) ++timeouts;
+        done.release();
+    });
+    done.acquire();  // blocked for the whole polling
+    poller.join();
+    CHECK(timeouts >= 5);
+}
+
+TEST_CASE("a notify or a release racing a wait is not taken for a deadlock, 2000 times", LIBRARY_TAGS) {
+    cj::mutex m;
+    cj::condition_variable cv;
+    cj::counting_semaphore<1> back(0);
+    int turn = 0;  // guarded by m
+    int seen = 0;  // the waiter's count; read after the join
+    std::thread waiter([&] {
+        for (int i = 1; i <= 2000; ++i) {
+            {
+                std::unique_lock<cj::mutex> lock(m);
+                while (turn < i) cv.wait(lock);
+                ++seen;
+            }
+            back.release();  // the main thread may be blocked on it already
+        }
+    });
+    for (int i = 1; i <= 2000; ++i) {
+        {
+            std::lock_guard<cj::mutex> lock(m);
+            turn = i;
+        }
+        cv.notify_one();  // the waiter may not run yet: the main thread blocks right after
+        back.acquire();
+    }
+    waiter.join();
+    CHECK(seen == 2000);
+}
+
 // ------------------------------------------- stress backend: the wait-for picture ----
 #ifdef COOKIEJAR_STRESS
 
@@ -584,6 +680,49 @@ void wait_for(const std::atomic<bool>& flag) {
 }
 
 }  // namespace
+
+// The detector's judgement itself, at the moments a report would be wrong: a waiter that
+// a notify has woken, but that cannot run yet (the notifier still holds the mutex), and
+// a waiter with a time limit. The main thread poses as the stress run's joining thread,
+// so that only the waiter decides.
+TEST_CASE("the deadlock detector counts a woken waiter and a waiter with a time limit as able to move",
+          LIBRARY_TAGS) {
+    using cj::stress::detail::stuck;
+    auto judge = [] {
+        cj::stress::joining_scope joining;
+        cj::stress::detail::registry_guard g;
+        return cj::stress::detail::judge_locked();
+    };
+    cj::mutex m;
+    cj::condition_variable cv;
+    bool waiting = false;  // guarded by m; set right before the wait
+    bool go = false;       // guarded by m
+    const bool timed = GENERATE(false, true);
+    std::thread waiter([&] {
+        std::unique_lock<cj::mutex> lock(m);
+        waiting = true;
+        while (!go) {
+            if (timed) (void)cv.wait_for(lock, 30s);
+            else cv.wait(lock);
+        }
+    });
+    // Once `waiting` is seen under the lock, the waiter is inside its wait.
+    std::unique_lock<cj::mutex> lock(m);
+    while (!waiting) {
+        lock.unlock();
+        std::this_thread::yield();
+        lock.lock();
+    }
+    const stuck before = judge();
+    go = true;
+    cv.notify_one();
+    const stuck after = judge();  // the waiter is awake, but waits for m, which this thread holds
+    lock.unlock();
+    waiter.join();
+    INFO("timed: " << timed);
+    CHECK(before == (timed ? stuck::free : stuck::everyone_blocked));
+    CHECK(after == stuck::free);
+}
 
 TEST_CASE("a thread blocked on a cj::mutex is reported at its own line, with the line where the holder locked it",
           LIBRARY_TAGS) {

@@ -290,8 +290,9 @@ finding translate_finding(const verdict::finding& f, analysis found_by, const ch
       if (!f.replay.empty()) out.replay = replay_command_of(f.replay, check.sentence, lesson);
       break;
     case source::watchdog:
+    case source::deadlock:
     case source::relock:
-      if (f.from == source::watchdog)
+      if (f.from == source::watchdog || f.from == source::deadlock)
         if (auto blocked = blocked_threads(f); !blocked.empty()) out.property = blocked;
       out.details = rest + wait_picture(f);
       break;

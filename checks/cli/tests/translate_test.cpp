@@ -162,6 +162,23 @@ TEST_CASE("translate.a watchdog hang becomes the wait-for picture with the block
   CHECK(o.actual == o.expected);
 }
 
+// The deadlock detector's record has the watchdog's shape (the same wait-for picture),
+// with source "deadlock": a wrong translator would drop the picture or not count the
+// blocked threads.
+TEST_CASE("translate.a deadlock detector's report becomes the same wait-for picture as a watchdog's", "[cli]") {
+  auto v = cookiejar::golden::verdict_of("watchdog-hang");
+  auto& f = v.records[0].findings[0];
+  f.from = verdict::source::deadlock;
+  f.promise = "deadlock: every thread of the check waits in a cj:: call that no running thread can end";
+  const auto lesson = cookiejar::golden::lesson_of("watchdog-hang");
+  const auto findings = cookiejar::translate(v, failed_check(verdict::analysis::stress), lesson);
+  REQUIRE(findings.size() == 1);
+  CHECK(findings[0].property == "4 threads blocked forever: producer 0, producer 1, consumer 0, consumer 1");
+  CHECK(findings[0].bug_class == bug::lock_held_while_waiting);
+  CHECK(has(findings[0].details, "mutex #1 is held by consumer 0, locked at lessons/03-semaphore/bounded_buffer.hpp:60"));
+  CHECK(has(findings[0].details, "What it means: consumer 0 holds mutex #1"));
+}
+
 // ---- the stress harness and Catch2's assertions ----
 
 // A wrong translator would merge the run's broken promises into one, or lose the first one.

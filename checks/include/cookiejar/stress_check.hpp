@@ -8,8 +8,11 @@
 //   * the capacity was never exceeded: (puts returned) - (gets begun, minus gets that
 //     came back empty) is a lower bound on what is in the buffer; it must stay <= capacity,
 //     and every size() an observer thread reads must too.
-// A hang (no cookie moved for `stall_timeout`) ends the process with a wait-for
-// picture: each thread, what it is blocked on at which line, and who holds it.
+// A deadlock (every thread blocked in a cj:: call nothing can end, or a ring of lock
+// waits) ends the process at once, through the stress backend's deadlock detector; any
+// other hang (no cookie moved for `stall_timeout`: a busy loop, say) through the
+// watchdog. Both print a wait-for picture: each thread, what it is blocked on at which
+// line, and who holds it.
 //
 // Guarantee: the harness's own bookkeeping uses relaxed atomics and per-thread
 // storage only, so it adds no happens-before edge between the buffer's users and
@@ -178,6 +181,7 @@ public:
     watchdog(const char* test_name, std::string configuration, const std::atomic<unsigned long long>& progress,
              double stall_seconds)
         : thread_([this, test_name, configuration = std::move(configuration), &progress, stall_seconds] {
+              cj::stress::count_this_thread_out();  // a helper: the deadlock detector does not wait for it
               std::unique_lock<std::mutex> lock(m_);
               auto last = progress.load(std::memory_order_relaxed);
               auto last_change = std::chrono::steady_clock::now();
@@ -213,6 +217,7 @@ public:
                       cj::ending::end_process(cj::verdict::exit_code::watchdog_hang);
                   }
               }
+              cj::stress::count_this_thread_back_in();
           }) {}
     ~watchdog() {
         {
@@ -399,6 +404,7 @@ outcome run(const config& c, const char* test_name) {
         for (unsigned o = 0; o < c.observers; ++o) {
             threads.emplace_back([&, o] {
                 name_this_thread(names[c.producers + c.consumers + o].c_str());
+                this_thread_only_observes();  // its size() and capacity() end no one's wait
                 while (consumers_left.load(std::memory_order_relaxed) != 0) {
                     Ops::observe(*buffer, ctx);
                     run_context::pause();
@@ -406,6 +412,8 @@ outcome run(const config& c, const char* test_name) {
                 mark_this_thread_finished();
             });
         }
+        // The main thread only joins: while it does, the deadlock detector judges the others.
+        cj::stress::joining_scope joining;
         for (auto& t : threads) t.join();
     }
     result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -14,7 +14,7 @@
 //                                                       the findings the harnesses handed it
 //   model checker, schedule explorer, stress harness     a finding each (cj::verdict::report)
 //   ThreadSanitizer's report callback, the relock        a record at once, then they end the
-//   detector, both watchdogs                            process (exit_code below)
+//   detector, the deadlock detector, both watchdogs      process (exit_code below)
 //
 // Guarantees:
 //   * Bounded: a record is at most record_capacity bytes; every string in it at most
@@ -59,6 +59,7 @@ namespace exit_code {
 inline constexpr int tsan_report = 66;    // ThreadSanitizer reported (halt_on_error)
 inline constexpr int watchdog_hang = 70;  // a watchdog ended a hang
 inline constexpr int relock = 71;         // a thread locked a cj::mutex it already holds
+inline constexpr int deadlock = 72;       // the deadlock detector: no thread of the check can move
 }  // namespace exit_code
 // The same number for ThreadSanitizer's option string, which must be a literal.
 #define COOKIEJAR_TSAN_EXIT_CODE_TEXT "66"
@@ -82,6 +83,7 @@ enum class source : unsigned char {
     tsan,       // ThreadSanitizer
     relock,     // the stress backend's relock detector
     watchdog,   // a watchdog (a test case over its time, or a stress run that stopped moving)
+    deadlock,   // the stress backend's deadlock detector (no thread of the check can move)
     policy,     // the policy check of the student's file
     runner,     // the runner itself (the process ended early, crashed, made no record)
 };
@@ -203,6 +205,7 @@ inline constexpr bug_info bug_classes[] = {
     case source::tsan: return "tsan";
     case source::relock: return "relock";
     case source::watchdog: return "watchdog";
+    case source::deadlock: return "deadlock";
     case source::policy: return "policy";
     case source::runner: return "runner";
     }
@@ -220,7 +223,7 @@ inline constexpr outcome all_outcomes[] = {outcome::passed,  outcome::failed,   
                                            outcome::crashed, outcome::ended_early, outcome::did_not_build};
 inline constexpr source all_sources[] = {source::assertion, source::exception, source::model, source::schedule,
                                          source::stress,    source::tsan,      source::relock, source::watchdog,
-                                         source::policy,    source::runner};
+                                         source::deadlock,  source::policy, source::runner};
 
 // The analysis a test case belongs to, from its Catch2 tags ("[lesson02][model]").
 [[nodiscard]] inline analysis analysis_of_tags(std::string_view tags) noexcept {

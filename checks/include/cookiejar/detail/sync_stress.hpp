@@ -8,7 +8,9 @@
 //  * bookkeeping for the watchdog (detail/stress_registry.hpp): which thread waits on
 //    which object, from which line, and which thread holds each mutex — so a hang is
 //    reported as a wait-for picture instead of a timeout. It adds no happens-before
-//    edge, so it cannot hide a data race from ThreadSanitizer.
+//    edge, so it cannot hide a data race from ThreadSanitizer. The same bookkeeping
+//    lets the deadlock detector (detail/deadlock_detector.hpp) end a check the moment
+//    no thread of it can move.
 //
 // Without -fsanitize=thread this backend is what the unit checks use: no noise (until a
 // harness turns it on), but a hang still gets its wait-for picture.
@@ -25,6 +27,7 @@
 #include <string>
 #include <thread>
 
+#include <cookiejar/detail/deadlock_detector.hpp>
 #include <cookiejar/detail/held_mutexes.hpp>
 #include <cookiejar/detail/posix_semaphore.hpp>
 #include <cookiejar/detail/quiet_ending.hpp>
@@ -146,17 +149,20 @@ public:
 
     void notify_one([[maybe_unused]] cj::source_location loc = cj::source_location::current()) noexcept {
         stress::noise();
+        stress::detail::notified(state_, false);
         cv_.notify_one();
     }
     void notify_all([[maybe_unused]] cj::source_location loc = cj::source_location::current()) noexcept {
         stress::noise();
+        stress::detail::notified(state_, true);
         cv_.notify_all();
     }
 
     void wait(std::unique_lock<cj::mutex>& lock, cj::source_location loc = cj::source_location::current()) {
         stress::noise();
-        blocking_section section(*this, lock, loc);
+        blocking_section section(*this, lock, loc, false);
         cv_.wait(section.inner);
+        section.woken = true;
     }
     template <class Predicate>
     void wait(std::unique_lock<cj::mutex>& lock, Predicate pred,
@@ -168,8 +174,10 @@ public:
     std::cv_status wait_for(std::unique_lock<cj::mutex>& lock, const std::chrono::duration<Rep, Period>& rel,
                             cj::source_location loc = cj::source_location::current()) {
         stress::noise();
-        blocking_section section(*this, lock, loc);
-        return cv_.wait_for(section.inner, rel);
+        blocking_section section(*this, lock, loc, true);
+        const auto status = cv_.wait_for(section.inner, rel);
+        section.woken = status == std::cv_status::no_timeout;
+        return status;
     }
     template <class Rep, class Period, class Predicate>
     bool wait_for(std::unique_lock<cj::mutex>& lock, const std::chrono::duration<Rep, Period>& rel, Predicate pred,
@@ -180,8 +188,10 @@ public:
     std::cv_status wait_until(std::unique_lock<cj::mutex>& lock, const std::chrono::time_point<Clock, Duration>& t,
                               cj::source_location loc = cj::source_location::current()) {
         stress::noise();
-        blocking_section section(*this, lock, loc);
-        return cv_.wait_until(section.inner, t);
+        blocking_section section(*this, lock, loc, true);
+        const auto status = cv_.wait_until(section.inner, t);
+        section.woken = status == std::cv_status::no_timeout;
+        return status;
     }
     template <class Clock, class Duration, class Predicate>
     bool wait_until(std::unique_lock<cj::mutex>& lock, const std::chrono::time_point<Clock, Duration>& t,
@@ -195,21 +205,28 @@ public:
 private:
     // While the thread waits, the mutex is free and the thread is registered as
     // waiting on this condition variable; on wake-up the thread owns the mutex again.
+    // The registry sees the mutex free before it sees the wait (so a thread waiting for
+    // the mutex is never judged stuck behind this one), and the wait over before the
+    // mutex taken again.
     struct blocking_section {
-        blocking_section(condition_variable& cv, std::unique_lock<cj::mutex>& lock, cj::source_location loc)
-            : outer(lock), inner(lock.mutex()->native(), std::adopt_lock), waiting(stress::wait_kind::condition, cv.state_, loc), loc_(loc) {
-            stress::detail::clear_owner(outer.mutex()->state());
-            stress::held::unlocked(&outer.mutex()->native());
-        }
+        blocking_section(condition_variable& cv, std::unique_lock<cj::mutex>& lock, cj::source_location loc, bool timed)
+            : outer(lock), inner(released(lock)), waiting(stress::wait_kind::condition, cv.state_, loc, timed), loc_(loc) {}
         ~blocking_section() {
+            waiting.end(woken);
             inner.release();  // the outer std::unique_lock<cj::mutex> still owns it
             stress::held::locked(&outer.mutex()->native());
             stress::detail::set_owner(outer.mutex()->state(), loc_);
+        }
+        static std::unique_lock<std::mutex> released(std::unique_lock<cj::mutex>& lock) noexcept {
+            stress::detail::clear_owner(lock.mutex()->state());
+            stress::held::unlocked(&lock.mutex()->native());
+            return std::unique_lock<std::mutex>(lock.mutex()->native(), std::adopt_lock);
         }
         std::unique_lock<cj::mutex>& outer;
         std::unique_lock<std::mutex> inner;
         stress::detail::waiting_scope waiting;
         cj::source_location loc_;
+        bool woken = false;  // the wait ended without its time running out
     };
 
     std::condition_variable cv_;
@@ -223,7 +240,7 @@ private:
 template <std::ptrdiff_t LeastMaxValue = INT_MAX>
 class counting_semaphore {
 public:
-    explicit counting_semaphore(std::ptrdiff_t desired) : sem_(desired) {}
+    explicit counting_semaphore(std::ptrdiff_t desired) : sem_(desired), state_("semaphore", static_cast<long>(desired)) {}
     counting_semaphore(const counting_semaphore&) = delete;
     counting_semaphore& operator=(const counting_semaphore&) = delete;
 
@@ -231,36 +248,49 @@ public:
 
     void release(std::ptrdiff_t update = 1, [[maybe_unused]] cj::source_location loc = cj::source_location::current()) {
         stress::noise();
+        if (update > 0) stress::detail::released(state_, static_cast<long>(update));
         sem_.release(update);
     }
     void acquire(cj::source_location loc = cj::source_location::current()) {
         stress::noise();
-        if (sem_.try_acquire()) return;
+        if (sem_.try_acquire()) {
+            stress::detail::took_permit(state_);
+            return;
+        }
         stress::detail::waiting_scope w(stress::wait_kind::semaphore, state_, loc);
         sem_.acquire();
+        w.end(false, true);
     }
     [[nodiscard]] bool try_acquire([[maybe_unused]] cj::source_location loc = cj::source_location::current()) noexcept {
         stress::noise();
-        return sem_.try_acquire();
+        if (!sem_.try_acquire()) return false;
+        stress::detail::took_permit(state_);
+        return true;
     }
     template <class Rep, class Period>
     [[nodiscard]] bool try_acquire_for(const std::chrono::duration<Rep, Period>& rel,
                                        cj::source_location loc = cj::source_location::current()) {
         stress::noise();
-        stress::detail::waiting_scope w(stress::wait_kind::semaphore, state_, loc);
-        return sem_.try_acquire_for(rel);
+        stress::detail::waiting_scope w(stress::wait_kind::semaphore, state_, loc, true);
+        const bool got = sem_.try_acquire_for(rel);
+        w.end(false, got);
+        return got;
     }
     template <class Clock, class Duration>
     [[nodiscard]] bool try_acquire_until(const std::chrono::time_point<Clock, Duration>& t,
                                          cj::source_location loc = cj::source_location::current()) {
         stress::noise();
-        stress::detail::waiting_scope w(stress::wait_kind::semaphore, state_, loc);
-        return sem_.try_acquire_until(t);
+        stress::detail::waiting_scope w(stress::wait_kind::semaphore, state_, loc, true);
+        const bool got = sem_.try_acquire_until(t);
+        w.end(false, got);
+        return got;
     }
 
 private:
+    // Invariant: state_.permits >= sem_'s count (raised before a post, lowered after a
+    // successful wait), so "no permit" in the registry means no permit.
     detail::posix_counting_semaphore<LeastMaxValue> sem_;
-    stress::waitable state_{"semaphore"};
+    stress::waitable state_;
 };
 
 using binary_semaphore = counting_semaphore<1>;

@@ -33,6 +33,7 @@ inline std::string wait_for_picture() {
         const thread_slot& t = slot(i);
         const char* nm = t.name.load(std::memory_order_relaxed);
         if (t.finished.load(std::memory_order_relaxed)) continue;
+        if (t.waiting.load(std::memory_order_relaxed) == wait_kind::join) continue;  // the harness's joining thread
         // Unnamed threads are shown only when blocked (e.g. a unit check's main thread).
         if (nm == nullptr && t.waiting.load(std::memory_order_relaxed) == wait_kind::none) continue;
         s += "  " + name_of(i);
@@ -118,7 +119,7 @@ inline void write_place(cj::verdict::json_writer& w, const char* key, const char
         if (t.finished.load(std::memory_order_relaxed)) continue;
         const auto kind = t.waiting.load(std::memory_order_relaxed);
         const waitable* on = t.on.load(std::memory_order_relaxed);
-        if (kind == wait_kind::none || on == nullptr) continue;
+        if (kind == wait_kind::none || kind == wait_kind::join || on == nullptr) continue;
         ++blocked;
         if (kind == wait_kind::condition) ++on_condition;
         if (kind == wait_kind::lock) {
@@ -137,10 +138,10 @@ inline void write_place(cj::verdict::json_writer& w, const char* key, const char
     return bug::deadlock;
 }
 
-// Writes bug_class, location (the first blocked thread's line) and waits into the
-// finding object `w` is in.
-inline void write_hang(cj::verdict::json_writer& w) noexcept {
-    const auto kind_of_hang = classify_hang();
+// Writes bug_class (classify_hang(), unless `known` names it), location (the first
+// blocked thread's line) and waits into the finding object `w` is in.
+inline void write_hang(cj::verdict::json_writer& w, cj::verdict::bug known = cj::verdict::bug::none) noexcept {
+    const auto kind_of_hang = known != cj::verdict::bug::none ? known : classify_hang();
     w.field("bug_class", cj::verdict::key_of(kind_of_hang));
     const int n = slot_count();
     bool located = false;
@@ -159,7 +160,8 @@ inline void write_hang(cj::verdict::json_writer& w) noexcept {
     }
     for (int i = 0; i < n && !located; ++i) {
         const thread_slot& t = slot(i);
-        if (t.finished.load(std::memory_order_relaxed) || t.waiting.load(std::memory_order_relaxed) == wait_kind::none)
+        const auto kind = t.waiting.load(std::memory_order_relaxed);
+        if (t.finished.load(std::memory_order_relaxed) || kind == wait_kind::none || kind == wait_kind::join)
             continue;
         detail::write_place(w, "location", t.file.load(std::memory_order_relaxed), t.line.load(std::memory_order_relaxed));
         located = true;
@@ -172,6 +174,7 @@ inline void write_hang(cj::verdict::json_writer& w) noexcept {
         const waitable* on = t.on.load(std::memory_order_relaxed);
         const char* nm = t.name.load(std::memory_order_relaxed);
         if (nm == nullptr && kind == wait_kind::none) continue;
+        if (kind == wait_kind::join) continue;
         char name[128], object[96];
         detail::slot_name(i, name, sizeof name);
         w.begin_object();
