@@ -357,6 +357,14 @@ int write_check_pages(const context& c, const lesson_info& lesson, const lesson_
                        {"bug_words", first.value("bug_words", "")},
                        {"steps", first.contains("steps") ? first["steps"].size() : 0}});
   }
+  // Pages of checks that pass now (or no longer exist) would look current: they go. Only
+  // cookiejar's own pages are ever removed.
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    const auto name = e.path().filename().string();
+    std::error_code remove_ec;
+    if (e.path().extension() == ".html" && name != "index.html" && !names.contains(name) && is_page(e.path()))
+      fs::remove(e.path(), remove_ec);
+  }
   json index = index_data(lesson, entries, made_by);
   if (result.build != build_state::built && result.build_error)
     index["build_error"] = {{"verdict", result.build_error->property}, {"details", result.build_error->details}};

@@ -79,8 +79,9 @@ struct page_options {
   bool mermaid = false;
 };
 
-// `check NN --html DIR`: one page per failed check of `result` and index.html; says
-// where they are on c.out. 0, or 2 when one could not
+// `check NN --html DIR`: one page per failed check of `result` and index.html; the
+// pages an earlier run wrote there for checks that pass now are removed (only files
+// that are cookiejar pages). Says where they are on c.out. 0, or 2 when one could not
 // be written (the reason on c.err).
 int write_check_pages(const context& c, const lesson_info& lesson, const lesson_result& result,
                       const std::filesystem::path& dir);

@@ -261,7 +261,8 @@ TEST_CASE("pages.--html refuses a path that is not a page, and changes nothing t
   CHECK(*cookiejar::read_file(file) == before);
 }
 
-TEST_CASE("pages.check --html writes a page per failed check and an index that links them", "[cli][pages]") {
+TEST_CASE("pages.check --html writes a page per failed check and an index that links them, and drops stale pages",
+          "[cli][pages]") {
   course k("write");
   cookiejar::context c;
   std::ostringstream out, err;
@@ -276,7 +277,12 @@ TEST_CASE("pages.check --html writes a page per failed check and an index that l
   passed.status = cookiejar::check_status::passed;
   result.checks = {passed, failed_check(deadlock())};
   const auto dir = k.root / "pages";
+  fs::create_directories(dir);
+  // An earlier run's page of a check that passes now goes; a file of the student's stays.
+  std::ofstream(dir / "unit-a-new-jar-is-empty.html") << cookiejar::page_html(cookiejar::index_data(k.lesson, json::array(), "test"));
+  std::ofstream(dir / "notes.html") << "<p>mine</p>\n";
   REQUIRE(cookiejar::write_check_pages(c, k.lesson, result, dir) == 0);
+  CHECK(fs::exists(dir / "notes.html"));
   const auto name = "model-two-consumers-racing-for-cookies-never-share-one.html";
   REQUIRE(fs::exists(dir / name));
   CHECK(!fs::exists(dir / "unit-a-new-jar-is-empty.html"));
