@@ -51,6 +51,8 @@ button:hover { border-color: var(--accent); }
 button:focus-visible, tr:focus-visible, select:focus-visible, a:focus-visible { outline: 3px solid var(--accent); outline-offset: 2px; }
 button:disabled { opacity: .45; cursor: default; }
 #step-says { font-weight: 600; }
+.top { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 660px); gap: 1.5rem; align-items: start; }
+@media (max-width: 1100px) { .top { grid-template-columns: 1fr; } }
 .panes { display: grid; grid-template-columns: minmax(0, 1.15fr) minmax(0, 1fr); gap: 1rem; align-items: start; }
 @media (max-width: 900px) { .panes { grid-template-columns: 1fr; } }
 .scroll { position: relative; max-height: 70vh; overflow: auto; border: 1px solid var(--line); }
@@ -203,7 +205,13 @@ kbd { font-family: var(--mono); border: 1px solid var(--line); border-radius: 3p
       ' \u00b7 ' + data.check.analysis + ' check \u00b7 ' + data.check.status));
     add(app, el('h1', null, data.check.sentence));
     if (!findings.length) add(app, el('p', {class: 'verdict'}, data.check.reason || 'the check failed'));
-    findings.forEach(function (f, i) { add(app, summary(f, i === primary, findings.length)); if (i === primary) stepper(f); });
+    findings.forEach(function (f, i) {
+      var words = summary(f, i === primary, findings.length);
+      // The end state beside the words: who waits for what (a deadlock's or a hang's graph).
+      if (i === primary && f.waits && f.waits.length) add(app, el('div', {class: 'top'}, words, waitGraph(f, f.threads, f.steps)));
+      else add(app, words);
+      if (i === primary) stepper(f);
+    });
     add(app, el('h2', null, 'What to do next'));
     findings.forEach(function (f) { if (f.replay) add(app, command('Replay this schedule (run it from the repository root):', f.replay)); });
     add(app, command('Stuck? The next hint (cookiejar hint shows one more each time):', data.hint));
@@ -258,8 +266,6 @@ kbd { font-family: var(--mono); border: 1px solid var(--line); border-radius: 3p
     var shown = student;
     var current = 1;
 
-    // The end state first: who waits for what (a deadlock's or a hang's wait-for graph).
-    if (f.waits && f.waits.length) add(app, waitGraph(f, threads, steps));
     if (hasSteps) {
       var says = el('span', {id: 'step-says'});
       var first = el('button', {type: 'button', id: 'first', 'aria-label': 'first step'}, '\u00ab first');

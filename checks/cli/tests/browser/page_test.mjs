@@ -45,7 +45,7 @@ try {
   for (const spec of pages) {
     const [page, shotSpec] = spec.split('=');
     const [screenshot, scheme] = (shotSpec || '').split(',');
-    const context = await browser.newContext({ viewport: { width: 1360, height: 900 }, colorScheme: scheme === 'dark' ? 'dark' : 'light' });
+    const context = await browser.newContext({ viewport: { width: 1360, height: 1000 }, colorScheme: scheme === 'dark' ? 'dark' : 'light' });
     const tab = await context.newPage();
     const errors = [];
     tab.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
@@ -87,7 +87,7 @@ try {
       errors,
       screenshot: screenshot || null,
     };
-    if (screenshot) await tab.screenshot({ path: screenshot });
+    if (screenshot) await tab.screenshot({ path: screenshot, fullPage: true });
     if (steps > 2) {
       // The address keeps the step: a reload of #step-2 shows step 2; ← goes back one.
       await tab.goto(`${url}#step-2`);
