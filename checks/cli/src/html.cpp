@@ -1,10 +1,12 @@
 #include "html.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <fstream>
 #include <regex>
 #include <set>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -266,11 +268,11 @@ std::string embed_json(const json& data) {
 
 std::string page_html(const json& data) {
   std::string title;
-  const auto lesson = data.value("/lesson/number"_json_pointer, std::string());
+  const auto lesson = data.value(json::json_pointer("/lesson/number"), std::string());
   if (data.value("kind", "") == "index")
     title = fmt::format("lesson {}: the failed checks", lesson);
   else
-    title = fmt::format("lesson {}: {}", lesson, data.value("/check/sentence"_json_pointer, std::string()));
+    title = fmt::format("lesson {}: {}", lesson, data.value(json::json_pointer("/check/sentence"), std::string()));
   std::string page = page_template;
   const auto put = [&](const std::string& hole, const std::string& text) {
     const auto at = page.find(hole);
