@@ -20,7 +20,7 @@ for n in "$@"; do
   longest=0 longest_page=""
   for page in "$dir"/*.html; do
     [ "$(basename "$page")" = index.html ] && continue
-    steps=$(grep -o '"op":"' "$page" | wc -l)  # one per step: the data's keys are sorted
+    steps=$(grep -o '"op":"' "$page" | wc -l || true)  # one per step: the data's keys are sorted
     if [ "$steps" -gt "$longest" ]; then longest=$steps longest_page=$page; fi
   done
   [ -z "$longest_page" ] || echo "  the longest schedule: $(basename "$longest_page"), $longest steps, $(stat -c %s "$longest_page") bytes"
