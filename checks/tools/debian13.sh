@@ -24,8 +24,11 @@
 # The root: `debootstrap --variant=minbase trixie` from the Debian mirror named in this
 # machine's apt sources (COOKIEJAR_DEBIAN_MIRROR overrides it), then `apt-get install
 # --no-install-recommends` of the line in checks/tools/apt-packages.txt, the README's
-# line, as a student would. Each run copies the checkout's files anew (tracked and
-# untracked ones, not ignored ones: no build folders; --incremental excepted), mounts
+# line, as a student would, and of checks/tools/apt-packages-ci.txt (what the
+# repository's own tests add). Each run copies the checkout's files anew (tracked and
+# untracked ones, not ignored ones: no build folders; --incremental excepted), and the
+# browser test's checks/cli/tests/browser/node_modules when .ci/run's `npm ci` made it
+# (the root has no npm); it mounts
 # /proc and /dev in the root (ThreadSanitizer reads /proc/self/maps; programs need
 # /dev/null) and unmounts them however the run ends.
 #
@@ -67,6 +70,10 @@ packages_file="$repo/checks/tools/apt-packages.txt"
 [ -f "$packages_file" ] || die "$packages_file is missing"
 read -r -a packages <<<"$(grep -v '^#' "$packages_file" | tr '\n' ' ')"
 [ ${#packages[@]} -gt 0 ] || die "$packages_file names no package"
+if [ -f "$repo/checks/tools/apt-packages-ci.txt" ]; then
+  read -r -a ci_packages <<<"$(grep -v '^#' "$repo/checks/tools/apt-packages-ci.txt" | tr '\n' ' ')"
+  packages+=("${ci_packages[@]}")
+fi
 
 mkdir -p "$(dirname "$root")"
 root="$(cd "$(dirname "$root")" && pwd -P)/$(basename "$root")"
@@ -251,6 +258,14 @@ else
   mkdir -p "$copy"
   (cd "$repo" && git ls-files -z --cached --others --exclude-standard --deduplicate |
     tar --null --no-recursion --ignore-failed-read -T - -cf -) | tar -xf - -C "$copy"
+fi
+
+# The browser test's npm packages, git-ignored and so not copied above: plain JavaScript,
+# installed by .ci/run's `npm ci` on this machine.
+browser_modules="checks/cli/tests/browser/node_modules"
+if [ -d "$repo/$browser_modules" ]; then
+  rm -rf --one-file-system "${copy:?}/$browser_modules"
+  cp -a "$repo/$browser_modules" "$copy/$browser_modules"
 fi
 
 echo "debian13.sh: on Debian 13 ($(in_root "$target" yes sh -c '. /etc/os-release && echo "$PRETTY_NAME"')): $*"

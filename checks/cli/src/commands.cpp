@@ -75,10 +75,17 @@ int list_command(const context& c) {
   return 0;
 }
 
-int check_command(const context& c, const std::string& number, bool verbose) {
+int check_command(const context& c, const std::string& number, bool verbose, const page_options& pages) {
   const auto lesson = find_lesson(c.run.repo, number);
+  const auto pages_dir = pages.html_path.empty() ? default_pages_dir(lesson, c.run) : pages.html_path;
+  if (const auto why = pages.html ? refuse_page_target(pages_dir, true) : ""; !why.empty()) {
+    *c.err << "cookiejar check: " << why << "\n";
+    return 2;
+  }
   const auto result = run_lesson(lesson, c.run);
   *c.out << render_result(result, c.look);
+  if (pages.mermaid) print_check_diagrams(c, lesson, result);
+  if (pages.html && write_check_pages(c, lesson, result, pages_dir) != 0) return 2;
   if (verbose) {
     for (const auto& check : result.checks)
       if (check.status != check_status::passed)
@@ -187,8 +194,13 @@ const cj::verdict::finding* schedule_finding(const cj::verdict::run_verdict& v) 
 
 }  // namespace
 
-int replay_command(const context& c, const std::string& number, const std::string& replay, bool step) {
+int replay_command(const context& c, const std::string& number, const std::string& replay, bool step,
+                   const page_options& pages) {
   const auto lesson = find_lesson(c.run.repo, number);
+  if (const auto why = pages.html ? refuse_page_target(pages.html_path, false) : ""; !why.empty()) {
+    *c.err << "cookiejar replay: " << why << "\n";
+    return 2;
+  }
   const auto target = parse_replay(replay);
   if (!target) {
     *c.err << "cookiejar replay: that is not a replay string. Copy the whole quoted string after `cookiejar replay "
@@ -250,9 +262,10 @@ int replay_command(const context& c, const std::string& number, const std::strin
     return 1;
   }
   const auto report = cj::verdict::render_report(target->sentence, *f);
+  const auto outputs = [&] { return write_replay_outputs(c, lesson, *spec, target->sentence, *run.verdict, pages) == 0 ? 1 : 2; };
   if (!step) {
     *c.out << report;
-    return 1;
+    return outputs();
   }
   // Step by step: the report up to the table, then one row per step, each after an Enter.
   const auto lines = [](const std::string& text) {
@@ -275,7 +288,7 @@ int replay_command(const context& c, const std::string& number, const std::strin
     if (c.in != nullptr && *c.in) std::getline(*c.in, ignored);
   }
   *c.out << fmt::format("({} steps)\n", shown);
-  return 1;
+  return outputs();
 }
 
 }  // namespace cookiejar

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "html.hpp"
 #include "render.hpp"
 #include "runner.hpp"
 
@@ -40,9 +41,11 @@ struct replay_target {
 [[nodiscard]] std::optional<replay_target> parse_replay(const std::string& text);
 
 int list_command(const context& c);
-int check_command(const context& c, const std::string& number, bool verbose);
+// pages: --html (a page per failed check and an index) and --mermaid (a diagram per schedule).
+int check_command(const context& c, const std::string& number, bool verbose, const page_options& pages = {});
 int hint_command(const context& c, const std::string& number, bool all, bool reset);
-int replay_command(const context& c, const std::string& number, const std::string& replay, bool step);
+int replay_command(const context& c, const std::string& number, const std::string& replay, bool step,
+                   const page_options& pages = {});
 // Checks now, then again whenever a file of the lesson changes. Stops after `max_runs`
 // checks when it is > 0 (0: until Ctrl-C). Returns the last check's exit code.
 int watch_command(const context& c, const std::string& number, int max_runs, double poll_seconds);

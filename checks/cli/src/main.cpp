@@ -31,6 +31,14 @@ int main(int argc, char** argv) {
   check->add_option("lesson", number, "the lesson's number, e.g. 02")->required();
   check->add_flag("-v,--verbose", verbose, "also print each failed check's raw output");
   check->add_option("--rounds", rounds, "run each stress check this many times")->check(CLI::PositiveNumber);
+  cookiejar::page_options check_pages;
+  std::string check_html;
+  auto* check_html_option = check->add_option("--html", check_html,
+                                              "also write a page per failed check and index.html into DIR "
+                                              "(default: build/lesson-NN/pages)")
+                                ->expected(0, 1)
+                                ->type_name("[DIR]");
+  check->add_flag("--mermaid", check_pages.mermaid, "also print a Mermaid sequenceDiagram of each failing schedule");
 
   bool all = false, reset = false;
   auto* hint = app.add_subcommand("hint", "the next hint for lesson NN (remembers how many you have seen)");
@@ -44,6 +52,11 @@ int main(int argc, char** argv) {
   replay->add_option("lesson", number, "the lesson's number")->required();
   replay->add_option("schedule", replay_string, "the quoted string `check` printed")->required();
   replay->add_flag("--step", step, "show the interleaving one step at a time (Enter for the next)");
+  cookiejar::page_options replay_pages;
+  std::string replay_html;
+  auto* replay_html_option = replay->add_option("--html", replay_html, "also write the schedule's page to FILE (.html)")
+                                 ->type_name("FILE");
+  replay->add_flag("--mermaid", replay_pages.mermaid, "also print the schedule as a Mermaid sequenceDiagram");
 
   int max_runs = 0;
   double poll = 0.5;
@@ -77,9 +90,17 @@ int main(int argc, char** argv) {
     c.run.stress_rounds = rounds;
 
     if (*list) return cookiejar::list_command(c);
-    if (*check) return cookiejar::check_command(c, number, verbose);
+    if (*check) {
+      check_pages.html = check_html_option->count() > 0;
+      if (!check_html.empty()) check_pages.html_path = fs::absolute(check_html);
+      return cookiejar::check_command(c, number, verbose, check_pages);
+    }
     if (*hint) return cookiejar::hint_command(c, number, all, reset);
-    if (*replay) return cookiejar::replay_command(c, number, replay_string, step);
+    if (*replay) {
+      replay_pages.html = replay_html_option->count() > 0;
+      if (replay_pages.html) replay_pages.html_path = fs::absolute(replay_html);
+      return cookiejar::replay_command(c, number, replay_string, step, replay_pages);
+    }
     if (*watch) return cookiejar::watch_command(c, number, max_runs, poll);
     if (*doctor) return cookiejar::doctor_command(c);
     if (*grade) {

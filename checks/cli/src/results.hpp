@@ -109,6 +109,10 @@ struct check_result {
   std::string output;          // what it printed, bounded: head, "[... N bytes cut ...]", tail
   std::size_t output_bytes = 0;  // how much it printed in all
   std::vector<finding> findings;  // empty when passed
+  // The check's records as the runner read them (steps, wait-for edges, accesses), for
+  // what draws from them (the pages, html.hpp); empty when passed or without a verdict.
+  // Bounded as the records are (cj::verdict::record_capacity each).
+  std::vector<cj::verdict::record> records;
 
   // The exit code a shell would show: the status, or 128 + the signal; nothing when it
   // did not run or was ended at its time limit. Information for people: nothing in the

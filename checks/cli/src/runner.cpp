@@ -168,7 +168,10 @@ check_result run_check(const test_spec& spec, const lesson_info& lesson, const f
   }
   check.output = cj::detail::bounded_output::joined(v.output_head, v.output_tail, v.output_cut);
   check.output_bytes = v.output_bytes;
-  if (check.status != check_status::passed) check.findings = translate(v, check, lesson);
+  if (check.status != check_status::passed) {
+    check.findings = translate(v, check, lesson);
+    check.records = v.records;
+  }
   return check;
 }
 

@@ -61,7 +61,7 @@ void starter_is_caught(const std::string& number) {
   cookiejar::process_result checked;
   {
     stopwatch t{"lesson " + number + ": build and check"};
-    checked = cookiejar_cli(repo, {"check", number});
+    checked = cookiejar_cli(repo, {"check", number, "--html"});
   }
   INFO(checked.output);
   CHECK(checked.exit_code == 1);
@@ -80,6 +80,31 @@ void starter_is_caught(const std::string& number) {
   }
   CHECK(has(checked.output, "lesson " + number + ": " + std::to_string(passed) + " of " +
                                 std::to_string(last["checks"].size()) + " checks pass."));
+
+  // --html: a page per failed check, linked from the index; a model check's page holds
+  // its schedule (browser_test.cpp walks such pages in chromium).
+  const auto pages = repo / "build" / ("lesson-" + number) / "pages";
+  CHECK(has(checked.output, "pages: " + std::to_string(last["checks"].size() - passed) + " failed check"));
+  REQUIRE(fs::exists(pages / "index.html"));
+  const auto embedded = [](const fs::path& page) {
+    const auto text = cookiejar::scratch::read(page);
+    const std::string open = "id=\"cookiejar-data\">";
+    const auto from = text.find(open);
+    REQUIRE(from != std::string::npos);
+    return json::parse(text.substr(from + open.size(), text.find("</script>", from) - from - open.size()));
+  };
+  const auto index = embedded(pages / "index.html");
+  CHECK(index["pages"].size() == last["checks"].size() - passed);
+  bool a_schedule = false;
+  for (const auto& p : index["pages"]) {
+    INFO(p.dump());
+    REQUIRE(fs::exists(pages / p["file"].get<std::string>()));
+    const auto page = embedded(pages / p["file"].get<std::string>());
+    CHECK(page["check"]["sentence"] == p["sentence"]);
+    CHECK(!page["findings"].empty());
+    for (const auto& f : page["findings"]) a_schedule = a_schedule || !f["steps"].empty();
+  }
+  CHECK(a_schedule);
 
   const auto report = repo / "grade.json";
   cookiejar::process_result graded;
@@ -134,6 +159,23 @@ void replay_steps(const std::string& number) {
   };
   CHECK(has(stepped.output, row(steps)));
   CHECK(!has(stepped.output, row(steps + 1)));
+
+  // The same schedule as a page and as a Mermaid diagram.
+  const auto page = repo / "replayed.html";
+  const auto drawn = cookiejar_cli(repo, {"replay", number, argument, "--html", page.string(), "--mermaid"});
+  INFO(drawn.output);
+  CHECK(drawn.exit_code == 1);
+  CHECK(has(drawn.output, "```mermaid\nsequenceDiagram\n"));
+  CHECK(has(drawn.output, "page: " + page.string()));
+  REQUIRE(fs::exists(page));
+  CHECK(has(cookiejar::scratch::read(page), "\"steps\":[{"));
+  // Not a page: refused before anything runs, the file left as it was.
+  const auto file = cookiejar::scratch::lesson_folder(repo, "lessons", number) / "bounded_buffer.hpp";
+  const auto before = cookiejar::scratch::read(file);
+  const auto refused = cookiejar_cli(repo, {"replay", number, argument, "--html", file.string()});
+  CHECK(refused.exit_code == 2);
+  CHECK(has(refused.output, "does not end in .html"));
+  CHECK(cookiejar::scratch::read(file) == before);
 }
 
 }  // namespace
