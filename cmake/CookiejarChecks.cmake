@@ -233,8 +233,10 @@ function(_cookiejar_test_cases_of src defined out)
         message(FATAL_ERROR "${src}: a TEST_CASE under a condition CMake cannot evaluate (use #ifdef, "
           "#ifndef or #if defined(X)): ${line}")
       endif()
-      if(NOT line MATCHES "^[ \t]*TEST_CASE[ \t]*[(][ \t]*\"(([^\"\\]|\\.)*)\"")
-        message(FATAL_ERROR "${src}: a TEST_CASE whose name is not a string literal on its own line: "
+      # One string literal, then the tags or the end: a name split into literals that C++
+      # joins would be registered cut short.
+      if(NOT line MATCHES "^[ \t]*TEST_CASE[ \t]*[(][ \t]*\"(([^\"\\]|\\.)*)\"[ \t]*([,)]|$)" OR CMAKE_MATCH_3 STREQUAL "")
+        message(FATAL_ERROR "${src}: a TEST_CASE whose name is not one string literal on the TEST_CASE's line: "
           "${line}\n(cmake/CookiejarChecks.cmake registers test cases by the names in the source.)")
       endif()
       set(name "${CMAKE_MATCH_1}")

@@ -9,6 +9,7 @@
 #   solutions/                      the reference solutions
 #   checks/*/mutants/               each a solution with one bug planted, and a comment naming it
 #   checks/*/adversarial/           each a solution that also ends, prints or spins on purpose
+#   checks/*/correct/               other right jars (polling with timed waits) the model checks must pass
 #   checks/cli/tests/samples/       the Gradescope kit's sample submission (a solution, one task undone)
 #   checks/cli/golden/*/repo/       the translation tests' buggy lesson files
 #   docs/instructors/               this kit
@@ -70,7 +71,7 @@ mkdir -p "$output"
 git -C "$repo" archive --format=tar "$commit" | tar -x -C "$output"
 rm -rf "$output/solutions" "$output/docs/instructors" "$output/checks/cli/tests/samples" \
        "$output/.github/workflows" "$output/.ci"
-rm -rf "$output"/checks/*/mutants "$output"/checks/*/adversarial "$output"/checks/cli/golden/*/repo
+rm -rf "$output"/checks/*/mutants "$output"/checks/*/adversarial "$output"/checks/*/correct "$output"/checks/cli/golden/*/repo
 rmdir "$output/.github" 2>/dev/null || true
 
 "$tool" --repo "$output" grade --write-manifest >/dev/null

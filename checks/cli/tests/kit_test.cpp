@@ -142,12 +142,13 @@ std::set<std::string> files_under(const fs::path& folder) {
 bool is_answer_or_kit(const std::string& path) {
   return path.starts_with("solutions/") || path.starts_with("docs/instructors/") ||
          path.find("/mutants/") != std::string::npos || path.find("/adversarial/") != std::string::npos ||
+         (path.starts_with("checks/") && path.find("/correct/") != std::string::npos) ||
          path.starts_with("checks/cli/tests/samples/") ||
          (path.starts_with("checks/cli/golden/") && path.find("/repo/") != std::string::npos);
 }
 
-// The text of every answer and near-answer (a solution, a mutant, an adversarial file, the
-// sample submission): no file of the edition may be one, under any name. (The translation
+// The text of every answer and near-answer (a solution, a mutant, an adversarial file, another
+// correct jar, the sample submission): no file of the edition may be one, under any name. (The translation
 // tests' golden lesson files are left out of the edition but are not answers: some are starters.)
 std::set<std::string> answer_texts(const fs::path& repo) {
   std::set<std::string> texts;
@@ -418,8 +419,7 @@ TEST_CASE("kit.setup.sh builds the zip in a simulated Gradescope root and run_au
   CHECK(failed_tests(solution).empty());
 }
 
-TEST_CASE("kit.the Classroom steps of lesson 01, run as the command grader runs them, pay only for a correct file "
-          "and the course's own checks",
+TEST_CASE("kit.the Classroom steps of lesson 01, run as the command grader runs them, pay only for a correct file and the course's own checks",
           "[cli][kit][end-to-end]") {
   const auto course = gradescope_root(make_zip(committed_copy())) / "source/cookiejar";
   std::vector<workflow_step> steps;
