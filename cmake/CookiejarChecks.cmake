@@ -300,11 +300,15 @@ function(cookiejar_discover_tests target)
   endif()
   set(registered "")
   foreach(name IN LISTS names)
-    # Catch2 reads a test spec: a comma separates names, brackets are tags.
+    # Catch2 reads a test spec: a comma separates names, brackets are tags, and a name that
+    # starts with # would be a file's tag unless it is quoted.
     set(spec "${name}")
     foreach(char , [ ])
       string(REPLACE "${char}" "\\${char}" spec "${spec}")
     endforeach()
+    if(spec MATCHES "^#")
+      set(spec "\"${spec}\"")
+    endif()
     add_test(NAME "${D_PREFIX}${name}"
       COMMAND "${COOKIEJAR_RUN_CHECK}" --analysis ${D_ANALYSIS} --timeout ${runner_limit} -- "$<TARGET_FILE:${target}>" "${spec}"
       WORKING_DIRECTORY "${CMAKE_CURRENT_BINARY_DIR}")
