@@ -103,7 +103,8 @@ inline void write_place(cj::verdict::json_writer& w, const char* key, const char
 }  // namespace detail
 
 // What kind of hang the registry shows (the bug class of a watchdog's finding):
-//   nobody blocked in a cj:: call          busy_loop (a loop that never ends)
+//   nobody blocked in a cj:: call          busy_loop (a loop that never ends; a wait for a
+//                                           mutex nobody holds is not blocked)
 //   a lock held by a thread that finished   lock_never_released
 //   a thread blocked on a semaphore or a condition while it holds a mutex someone
 //   else waits for                          lock_held_while_waiting
@@ -120,6 +121,9 @@ inline void write_place(cj::verdict::json_writer& w, const char* key, const char
         const auto kind = t.waiting.load(std::memory_order_relaxed);
         const waitable* on = t.on.load(std::memory_order_relaxed);
         if (kind == wait_kind::none || kind == wait_kind::join || on == nullptr) continue;
+        // A lock wait on a mutex nobody holds ends as soon as the waiter runs: threads that
+        // poll try_put under a spinning consumer are caught there, not blocked.
+        if (kind == wait_kind::lock && on->owner.load(std::memory_order_relaxed) < 0) continue;
         ++blocked;
         if (kind == wait_kind::condition) ++on_condition;
         if (kind == wait_kind::lock) {
