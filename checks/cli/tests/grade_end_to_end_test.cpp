@@ -161,7 +161,10 @@ TEST_CASE("grade.end to end.a lesson that does not compile still gets an Exercis
 // Printing is how students debug: a correct jar that prints a lot must get every point,
 // and no report may grow with what it printed (only a lost check keeps its output, and
 // only the head and tail cookiejar-run-check kept). The time is measured, not asserted.
-TEST_CASE("grade.end to end.a correct jar that prints 64 KiB on every try_put gets full marks in a small report",
+// 16 KiB a call (about 3 GB in all): at 64 KiB (13 GB) the random-sequence unit check took
+// longer than its 10 s limit once on Debian 13, and a check that fails on the machine's
+// speed proves nothing about the report.
+TEST_CASE("grade.end to end.a correct jar that prints 16 KiB on every try_put gets full marks in a small report",
           "[cli][grade][end-to-end]") {
   const auto repo = scratch::prepare(real_repo, scratch_root);
   const auto lesson = scratch::lesson_folder(repo, "lessons", "01");
@@ -174,7 +177,7 @@ TEST_CASE("grade.end to end.a correct jar that prints 64 KiB on every try_put ge
   replace("#include <cstddef>", "#include <cstddef>\n#include <cstdio>\n#include <string>");
   replace("bool try_put(const T& item) {", "bool try_put(const T& item) {\n        loud();");
   replace("bool try_put(T&& item) {", "bool try_put(T&& item) {\n        loud();");
-  replace("private:", "private:\n    static void loud() {\n        static const std::string line(64 * 1024 - 1, 'x');\n"
+  replace("private:", "private:\n    static void loud() {\n        static const std::string line(16 * 1024 - 1, 'x');\n"
                       "        std::printf(\"%s\\n\", line.c_str());\n    }\n");
   scratch::put(lesson / "bounded_buffer.hpp", loud);
   write_manifest(repo);
@@ -182,7 +185,7 @@ TEST_CASE("grade.end to end.a correct jar that prints 64 KiB on every try_put ge
   const auto t0 = std::chrono::steady_clock::now();
   const auto g = grade(repo, "json");
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  std::cout << "grade 01 of a jar printing 64 KiB per try_put: " << seconds << " s (build included), report "
+  std::cout << "grade 01 of a jar printing 16 KiB per try_put: " << seconds << " s (build included), report "
             << g.report.size() << " bytes\n";
   INFO(g.run.output);
   REQUIRE(g.run.exit_code == 0);
@@ -195,7 +198,7 @@ TEST_CASE("grade.end to end.a correct jar that prints 64 KiB on every try_put ge
     CHECK(c["output"] == "");
     printed += c["output_bytes"].get<std::size_t>();
   }
-  CHECK(printed > 100 * 1024 * 1024);  // it did print: more than 100 MiB in all
+  CHECK(printed > 25 * 1024 * 1024);  // it did print: more than 25 MiB in all
   CHECK(g.report.size() < 32 * 1024);
 }
 
