@@ -21,8 +21,6 @@
 // tail; detail/bounded_output.hpp), printed after it ends, and put in the verdict.
 //
 // Exit status: 0 passed; 1 failed; 2 hang; 3 crashed; 4 ended early; 64 bad usage.
-// With a Catch2 listing option (--list-tests, --list-test-names-only, ...) it runs the
-// executable directly: test discovery needs no verdict.
 
 #include <cookiejar/detail/bounded_output.hpp>
 #include <cookiejar/verdict_json.hpp>
@@ -70,12 +68,6 @@ int exit_status_of(outcome o) {
               << "usage: cookiejar-run-check [--analysis unit|property|stress|model|policy] [--timeout SECONDS]\n"
               << "                           [--verdict FILE] [--keep BYTES] -- EXECUTABLE [ARGUMENTS...]\n";
     std::exit(usage_error);
-}
-
-bool is_listing(const std::vector<std::string>& args) {
-    for (const auto& a : args)
-        if (a.rfind("--list", 0) == 0 || a == "-l" || a == "--help" || a == "-h" || a == "--version") return true;
-    return false;
 }
 
 std::string fresh_token() {
@@ -206,12 +198,6 @@ int main(int argc, char** argv) {
     std::vector<char*> child_argv;
     for (auto& a : command) child_argv.push_back(a.data());
     child_argv.push_back(nullptr);
-
-    if (is_listing(command)) {
-        ::execv(child_argv[0], child_argv.data());
-        std::cerr << "cookiejar-run-check: cannot run " << command[0] << ": " << std::strerror(errno) << "\n";
-        return 127;
-    }
 
     // The record file, and the token only this run knows.
     const char* tmp = std::getenv("TMPDIR");
