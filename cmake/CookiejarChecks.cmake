@@ -78,15 +78,18 @@ target_compile_options(cookiejar_model INTERFACE -O0 -g -Wno-unused-parameter -W
   # call by default: memory Relacy allocated would go to free() and abort.
   -fno-sized-deallocation)
 
-# One Catch2 main per instrumentation: compiled once, linked into every check. The plain
-# one unoptimised: with Catch2 v2's implementation in it, it was among the slowest files
-# of every lesson build (measured: 37 s at -O1, 11 s at -O0), and nothing in it is hot.
-# The ThreadSanitizer one takes the stress programs' -O1.
+# One Catch2 main per instrumentation: compiled once, linked into every check. Both
+# unoptimised: with Catch2 v2's implementation in them they were the slowest files of
+# every lesson build (measured: plain 37 s at -O1, 11 s at -O0; with ThreadSanitizer
+# 44.4 s at -O1, 15.6 s at -O0, CPU seconds), and nothing in them is hot. The
+# ThreadSanitizer one is still instrumented (its inline functions' copies must be).
 add_library(cookiejar_main_plain OBJECT "${PROJECT_SOURCE_DIR}/checks/common/catch_main.cpp")
 target_link_libraries(cookiejar_main_plain PUBLIC cookiejar_catch2 cookiejar_library)
 target_link_libraries(cookiejar_main_plain PUBLIC Threads::Threads)
 add_library(cookiejar_main_tsan OBJECT "${PROJECT_SOURCE_DIR}/checks/common/catch_main.cpp")
 target_link_libraries(cookiejar_main_tsan PUBLIC cookiejar_catch2 cookiejar_stress)
+# A source's options come after the target's (cookiejar_stress's -O1): this one wins.
+set_source_files_properties("${PROJECT_SOURCE_DIR}/checks/common/catch_main.cpp" PROPERTIES COMPILE_OPTIONS -O0)
 # ThreadSanitizer's report as a record; compiled without instrumentation (the file says
 # why), and at -O1: unoptimised, it would emit its own weak copies of inline functions
 # (std::string_view's), which the linker may swap for the instrumented ones of other

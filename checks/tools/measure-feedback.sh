@@ -5,6 +5,9 @@
 #   warm      the same after appending one line to the student file, split into configure,
 #             compile, link (with Catch2's test discovery when it runs at build time) and test,
 #             and the CPU seconds it took (what a quiet two-core machine would halve, at best);
+#   first     `./cookiejar check NN` after one more line appended: the time to its first
+#             verdict (check builds the unit checks' program first and runs them while
+#             the rest compiles), and `check` its whole run;
 #   starter   the starter's test step alone (`ctest --preset lesson-NN`), its build excluded;
 #   hang      for each starter check that failed as a hang or a deadlock, how long it ran
 #             (the time from the program's start to its report: an upper bound on the time
@@ -71,7 +74,28 @@ print(f"{compile_ms / 1000:.1f} {link_ms / 1000:.1f}")
 EOF
 }
 
-printf '%-7s %7s %7s %8s   %9s %7s %7s %7s %7s   %8s\n' lesson cold warm "warm cpu" configure compile link test other starter
+# first_verdict <log> <command...>: runs it; prints the seconds to its first "[1/" line
+# and to its end (the command's progress lines are on stderr).
+first_verdict() {
+  python3 - "$@" <<'EOF'
+import subprocess, sys, time
+log, command = sys.argv[1], sys.argv[2:]
+t0 = time.monotonic()
+first = None
+with open(log, "a") as out:
+    p = subprocess.Popen(command, stdout=out, stderr=subprocess.PIPE, text=True)
+    for line in p.stderr:
+        out.write(line)
+        if first is None and line.startswith("[1/"):
+            first = time.monotonic() - t0
+    p.wait()
+end = time.monotonic() - t0
+print(f"{first:.1f}" if first is not None else "none", f"{end:.1f}")
+EOF
+}
+
+(cd "$course" && ./cookiejar --help >/dev/null)  # the command is built once, not timed
+printf '%-7s %7s %7s %8s   %9s %7s %7s %7s %7s   %7s %7s   %8s\n' lesson cold warm "warm cpu" configure compile link test other first check starter
 for n in "${lessons[@]}"; do
   dir=$(cd "$course/lessons" && ls -d "$n"-*)
   student="$course/lessons/$dir/bounded_buffer.hpp"
@@ -101,6 +125,9 @@ for n in "${lessons[@]}"; do
   # time after them (ninja's own start, CMake's re-check of the build system) is "other".
   other=$(python3 -c "import sys; b,c,l=map(float,sys.argv[1:]); print(f'{max(0.0, b - max(c, l)):.1f}')" "$build" "$compile" "$link")
 
+  echo "// and one more" >>"$student"
+  read -r first check_all < <(first_verdict "$log" ./cookiejar check "$n")
+
   git checkout -q -- "lessons/$dir/bounded_buffer.hpp"
   cmake --build --preset "lesson-$n" >>"$log" 2>&1
   junit="$scratch/starter-$n.xml"
@@ -108,7 +135,7 @@ for n in "${lessons[@]}"; do
   ctest --preset "lesson-$n" --output-junit "$junit" >>"$log" 2>&1 || true
   starter=$(since "$t0")
 
-  printf '%-7s %6ss %6ss %7ss   %8ss %6ss %6ss %6ss %6ss   %7ss\n' "$n" "$cold" "$warm" "$cpu" "$configure" "$compile" "$link" "$test" "$other" "$starter"
+  printf '%-7s %6ss %6ss %7ss   %8ss %6ss %6ss %6ss %6ss   %6ss %6ss   %7ss\n' "$n" "$cold" "$warm" "$cpu" "$configure" "$compile" "$link" "$test" "$other" "$first" "$check_all" "$starter"
   python3 - "$junit" <<'EOF'
 import re, sys, xml.etree.ElementTree as ET
 # The runner's verdict line, "cookiejar: <outcome>: <reason>", in each test's output: a

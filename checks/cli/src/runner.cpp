@@ -1,11 +1,15 @@
 #include "runner.hpp"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <fstream>
 #include <mutex>
 #include <regex>
+#include <set>
+#include <sstream>
 
 #include <cookiejar/detail/bounded_output.hpp>
 #include <cookiejar/verdict_json.hpp>
@@ -238,6 +242,113 @@ fs::path lesson_build_dir(const lesson_info& lesson, const run_options& options)
   return build_root_of(options) / ("lesson-" + lesson.number);
 }
 
+namespace {
+
+// The build's error as a finding: the compiler's first error when there is one.
+finding build_failure(const process_result& r, const lesson_info& lesson, const std::string& what) {
+  if (auto f = translate_build_error(r.output, lesson)) return std::move(*f);
+  finding f;
+  f.found_by = analysis::build;
+  f.property = what;
+  f.details = last_lines(r.output, 25);
+  return f;
+}
+
+// Configures the lesson's build folder when it has none, and makes sure an edited
+// student's file is compiled again. Nothing when that went well.
+std::optional<finding> prepare_build(const lesson_info& lesson, const run_options& options) {
+  const fs::path repo = options.repo.empty() ? lesson.lesson_dir.parent_path().parent_path() : options.repo;
+  const fs::path build = lesson_build_dir(lesson, options);
+  const std::string preset = "lesson-" + lesson.number;
+
+  // 1. Configure, once.
+  if (!fs::exists(build / "CMakeCache.txt")) {
+    std::vector<std::string> configure;
+    if (has_preset(repo, preset)) {
+      configure = {"cmake", "--preset", preset, "-B", build.string()};
+    } else {  // a lesson newer than the presets: the same settings by hand
+      configure = {"cmake", "-S", repo.string(), "-B", build.string(), "-G", "Ninja",
+                   "-DCMAKE_CXX_COMPILER=clang++", "-DCOOKIEJAR_SCOPE=student",
+                   "-DCOOKIEJAR_LESSONS=" + lesson.number};
+    }
+    const auto r = run_process(configure, {.working_directory = repo});
+    if (r.exit_code != 0) return build_failure(r, lesson, "the build could not be configured");
+  }
+
+  // 2. Ninja rebuilds only what changed, by the files' times. A student's file that
+  // changed but kept an older time (copied with its time, restored from a backup) would
+  // be missed: its objects go, so Ninja compiles them again.
+  if (const auto copy = read_file(built_copy(lesson, options));
+      copy && copy != read_file(lesson.lesson_dir / "bounded_buffer.hpp")) {
+    std::error_code ec;
+    const auto edited = fs::last_write_time(lesson.lesson_dir / "bounded_buffer.hpp", ec);
+    for (auto it = fs::recursive_directory_iterator(build / "checks" / lesson.folder, ec);
+         !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+      std::error_code time_ec;
+      if (it->path().extension() == ".o" && it->last_write_time(time_ec) >= edited && !time_ec)
+        fs::remove(it->path(), time_ec);
+    }
+  }
+  return std::nullopt;
+}
+
+// Builds `targets` (Ninja's paths, relative to the build folder), or all of the lesson
+// when there are none.
+std::optional<finding> build_targets(const lesson_info& lesson, const run_options& options,
+                                     const std::vector<std::string>& targets) {
+  const fs::path repo = options.repo.empty() ? lesson.lesson_dir.parent_path().parent_path() : options.repo;
+  std::vector<std::string> command{"cmake", "--build", lesson_build_dir(lesson, options).string(), "-j",
+                                   std::to_string(std::max(1, options.jobs))};
+  if (!targets.empty()) {
+    command.push_back("--target");
+    command.insert(command.end(), targets.begin(), targets.end());
+  }
+  const auto r = run_process(command, {.working_directory = repo});
+  if (r.exit_code != 0) return build_failure(r, lesson, "the lesson does not compile");
+  return std::nullopt;
+}
+
+// The order the checks are built and run in: the quick analyses first, so the first
+// verdicts come while the slow programs are still compiling. Each stage is the
+// programs of one rank; a check runs once its stage is built.
+int stage_of(analysis a) {
+  switch (a) {
+    case analysis::unit: case analysis::property: return 0;
+    case analysis::model: return 1;
+    case analysis::stress: return 2;
+    default: return 3;
+  }
+}
+
+// The program a check runs (after the runner's `--`), as Ninja's path relative to the
+// build folder; empty when it is not built there.
+std::string program_target(const test_spec& spec, const fs::path& build) {
+  auto word = spec.command.begin();
+  if (spec.judged) {
+    word = std::find(spec.command.begin(), spec.command.end(), std::string("--"));
+    if (word != spec.command.end()) ++word;
+  }
+  if (word == spec.command.end()) return {};
+  const auto relative = fs::path(*word).lexically_relative(build);
+  if (relative.empty() || *relative.begin() == "..") return {};
+  return relative.generic_string();
+}
+
+// The files Ninja can build in `build` (its outputs, relative to it); none when the
+// build is not Ninja's or cannot say (then everything is built in one go).
+std::set<std::string> ninja_outputs(const fs::path& build) {
+  std::set<std::string> outputs;
+  const auto r = run_process({"cmake", "--build", build.string(), "--", "-t", "targets", "all"},
+                             {.working_directory = build, .timeout_seconds = 60, .keep_bytes = 16 << 20});
+  if (r.exit_code != 0 || r.output_cut()) return outputs;
+  std::istringstream lines(r.output);
+  for (std::string line; std::getline(lines, line);)
+    if (const auto colon = line.rfind(": "); colon != std::string::npos) outputs.insert(line.substr(0, colon));
+  return outputs;
+}
+
+}  // namespace
+
 lesson_result run_lesson(const lesson_info& lesson, const run_options& options) {
   const auto t0 = std::chrono::steady_clock::now();
   const auto since = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
@@ -257,14 +368,22 @@ lesson_result run_lesson(const lesson_info& lesson, const run_options& options) 
   const auto stop = [&](build_state state, finding why) {
     result.build = state;
     result.build_error = std::move(why);
+    result.checks.clear();
     result.seconds = since();
     save_json(build / "cookiejar-last.json", result_to_json(result));
     return result;
   };
-  if (auto problem = build_lesson(lesson, options, say)) return stop(build_state::failed, std::move(*problem));
-  result.build = build_state::built;
+  if (!fs::exists(build / "CMakeCache.txt"))
+    say(fmt::format("configuring lesson {} in {} ...", lesson.number, build.string()));
+  if (auto problem = prepare_build(lesson, options)) return stop(build_state::failed, std::move(*problem));
 
-  // The checks CTest knows, with their commands (each starts with cookiejar-run-check).
+  // The checks CTest knows, with their commands (each starts with cookiejar-run-check):
+  // registered when the build was configured, so they are known before the programs are
+  // built; CTest leaves out the command of a test whose runner is not built yet.
+  say(fmt::format("building lesson {} (only what changed) ...", lesson.number));
+  const double build_started = since();
+  if (auto failure = build_targets(lesson, options, {"cookiejar_run_check"}))
+    return stop(build_state::failed, std::move(*failure));
   std::string problem;
   const auto specs = list_checks(build, problem);
   if (!specs || specs->empty()) {
@@ -275,17 +394,52 @@ lesson_result run_lesson(const lesson_info& lesson, const run_options& options) 
   }
   result.checks.resize(specs->size());
 
-  // Run them, `jobs` at a time; each one's verdict in its own file.
-  std::atomic<std::size_t> next{0}, done{0};
+  // The stages: each one's programs (those Ninja knows how to build), built in turn.
+  constexpr int stages = 4;
+  std::array<std::vector<std::string>, stages> targets;
+  const auto buildable = ninja_outputs(build);
+  std::vector<std::size_t> order(specs->size());
+  for (std::size_t i = 0; i < specs->size(); ++i) {
+    order[i] = i;
+    auto& stage = targets[static_cast<std::size_t>(stage_of((*specs)[i].of))];
+    const auto target = program_target((*specs)[i], build);
+    if (buildable.contains(target) && std::find(stage.begin(), stage.end(), target) == stage.end())
+      stage.push_back(target);
+  }
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return stage_of((*specs)[a].of) < stage_of((*specs)[b].of);
+  });
+
+  // Guarded by stage_mutex: how many stages are built, and why the build stopped.
+  std::mutex stage_mutex;
+  std::condition_variable stage_built;
+  int built = 0;
+  std::optional<finding> build_error;
+
+  // Run the checks, `jobs` at a time, each as soon as its stage is built; each one's
+  // verdict in its own file.
+  std::atomic<std::size_t> next{0};
+  std::size_t done = 0;  // guarded by print_mutex
   auto worker = [&] {
-    for (std::size_t i; (i = next.fetch_add(1)) < specs->size();) {
+    for (std::size_t k; (k = next.fetch_add(1)) < order.size();) {
+      const auto i = order[k];
       const auto& spec = (*specs)[i];
+      {
+        std::unique_lock lock(stage_mutex);
+        stage_built.wait(lock, [&] { return build_error || built > stage_of(spec.of); });
+        if (build_error) return;
+      }
       const int rounds = spec.of == analysis::stress ? std::max(1, options.stress_rounds) : 1;
       auto& check = result.checks[i];
       check = run_check(spec, lesson, build / "cookiejar-verdicts" / fmt::format("{}.json", i), rounds);
-      const auto n = done.fetch_add(1) + 1;
-      say(fmt::format("[{}/{}] lesson{} {}: {} ... {} ({:.1f} s)", n, specs->size(), lesson.number,
-                      cj::verdict::key_of(check.of), check.sentence, key_of(check.status), check.seconds));
+      // Counted and printed under one lock, so [n/N] lines come out in the order of n.
+      std::lock_guard lock(print_mutex);
+      const auto n = ++done;
+      if (options.show_progress && options.progress != nullptr)
+        *options.progress << fmt::format("[{}/{}] lesson{} {}: {} ... {} ({:.1f} s)", n, specs->size(),
+                                         lesson.number, cj::verdict::key_of(check.of), check.sentence,
+                                         key_of(check.status), check.seconds)
+                          << std::endl;
     }
   };
   std::error_code ec;
@@ -293,7 +447,33 @@ lesson_result run_lesson(const lesson_info& lesson, const run_options& options) 
   const int jobs = std::clamp(options.jobs, 1, 2);
   std::vector<std::thread> threads;
   for (int j = 0; j < jobs; ++j) threads.emplace_back(worker);
+
+  // Build stage by stage; then everything else of the lesson (a file no check runs
+  // must compile too).
+  for (int stage = 0; stage <= stages; ++stage) {
+    const bool last = stage == stages;
+    if (!last && targets[static_cast<std::size_t>(stage)].empty()) {
+      std::lock_guard lock(stage_mutex);
+      built = stage + 1;
+      stage_built.notify_all();
+      continue;
+    }
+    auto failure = build_targets(lesson, options, last ? std::vector<std::string>{} : targets[static_cast<std::size_t>(stage)]);
+    std::lock_guard lock(stage_mutex);
+    if (failure) {
+      say(fmt::format("lesson {}: the build failed", lesson.number));
+      build_error = std::move(failure);
+      stage_built.notify_all();
+      break;
+    }
+    built = stage + 1;
+    stage_built.notify_all();
+  }
+  if (!build_error) say(fmt::format("built ({:.1f} s)", since() - build_started));
   for (auto& t : threads) t.join();
+  if (build_error) return stop(build_state::failed, std::move(*build_error));
+  remember_build(lesson, options);
+  result.build = build_state::built;
 
   result.seconds = since();
   save_json(build / "cookiejar-last.json", result_to_json(result));
@@ -302,55 +482,17 @@ lesson_result run_lesson(const lesson_info& lesson, const run_options& options) 
 
 std::optional<finding> build_lesson(const lesson_info& lesson, const run_options& options,
                                     const std::function<void(const std::string&)>& say) {
-  const fs::path repo = options.repo.empty() ? lesson.lesson_dir.parent_path().parent_path() : options.repo;
   const fs::path build = lesson_build_dir(lesson, options);
-  const std::string preset = "lesson-" + lesson.number;
-  const auto failed = [&](const process_result& r, const std::string& what) {
-    if (auto f = translate_build_error(r.output, lesson)) return f;
-    finding f;
-    f.found_by = analysis::build;
-    f.property = what;
-    f.details = last_lines(r.output, 25);
-    return std::optional<finding>(std::move(f));
-  };
-
-  // 1. Configure, once.
-  if (!fs::exists(build / "CMakeCache.txt")) {
+  if (!fs::exists(build / "CMakeCache.txt"))
     say(fmt::format("configuring lesson {} in {} ...", lesson.number, build.string()));
-    std::vector<std::string> configure;
-    if (has_preset(repo, preset)) {
-      configure = {"cmake", "--preset", preset, "-B", build.string()};
-    } else {  // a lesson newer than the presets: the same settings by hand
-      configure = {"cmake", "-S", repo.string(), "-B", build.string(), "-G", "Ninja",
-                   "-DCMAKE_CXX_COMPILER=clang++", "-DCOOKIEJAR_SCOPE=student",
-                   "-DCOOKIEJAR_LESSONS=" + lesson.number};
-    }
-    const auto r = run_process(configure, {.working_directory = repo});
-    if (r.exit_code != 0) return failed(r, "the build could not be configured");
-  }
-
-  // 2. Build: Ninja rebuilds only what changed, by the files' times. A student's file that
-  // changed but kept an older time (copied with its time, restored from a backup) would
-  // be missed: its objects go, so Ninja compiles them again.
-  if (const auto copy = read_file(built_copy(lesson, options));
-      copy && copy != read_file(lesson.lesson_dir / "bounded_buffer.hpp")) {
-    std::error_code ec;
-    const auto edited = fs::last_write_time(lesson.lesson_dir / "bounded_buffer.hpp", ec);
-    for (auto it = fs::recursive_directory_iterator(build / "checks" / lesson.folder, ec);
-         !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-      std::error_code time_ec;
-      if (it->path().extension() == ".o" && it->last_write_time(time_ec) >= edited && !time_ec)
-        fs::remove(it->path(), time_ec);
-    }
-  }
+  if (auto problem = prepare_build(lesson, options)) return problem;
   say(fmt::format("building lesson {} (only what changed) ...", lesson.number));
-  const auto r = run_process({"cmake", "--build", build.string(), "-j", std::to_string(std::max(1, options.jobs))},
-                             {.working_directory = repo});
-  if (r.exit_code != 0) {
-    say(fmt::format("lesson {}: the build failed ({:.1f} s)", lesson.number, r.seconds));
-    return failed(r, "the lesson does not compile");
+  const auto t0 = std::chrono::steady_clock::now();
+  if (auto problem = build_targets(lesson, options, {})) {
+    say(fmt::format("lesson {}: the build failed", lesson.number));
+    return problem;
   }
-  say(fmt::format("built ({:.1f} s)", r.seconds));
+  say(fmt::format("built ({:.1f} s)", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()));
   remember_build(lesson, options);
   return std::nullopt;
 }

@@ -4,6 +4,7 @@
 // file of the lesson changes.
 #include <cookiejar/catch.hpp>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <fstream>
@@ -21,8 +22,9 @@ namespace {
 
 const fs::path real_repo = COOKIEJAR_CLI_REPO;
 
-cookiejar::process_result cookiejar_cli(const fs::path& root, std::vector<std::string> args) {
-  args.insert(args.begin(), {COOKIEJAR_CLI_EXE, "--repo", root.string(), "--quiet"});
+cookiejar::process_result cookiejar_cli(const fs::path& root, std::vector<std::string> args, bool quiet = true) {
+  args.insert(args.begin(), {COOKIEJAR_CLI_EXE, "--repo", root.string()});
+  if (quiet) args.insert(args.begin() + 3, "--quiet");
   return cookiejar::run_process(args, {.timeout_seconds = 1100, .environment = {"NO_COLOR=1", cookiejar::scratch::checks_own_limits}});
 }
 
@@ -55,10 +57,19 @@ TEST_CASE("end-to-end.check fails the lesson 01 starter with its bug classes, th
 
   cookiejar::scratch::put(root / "lessons" / folder / "bounded_buffer.hpp",
                           cookiejar::scratch::read(root / "solutions" / folder / "bounded_buffer.hpp"));
-  const auto solution = cookiejar_cli(root, {"check", "01"});
+  const auto solution = cookiejar_cli(root, {"check", "01"}, /*quiet=*/false);
   INFO(solution.output);
   CHECK(solution.exit_code == 0);
   CHECK(has(solution.output, "lesson 01: all "));
+  // Its progress lines count up, [1/N] first, whichever of the two jobs finishes when.
+  std::istringstream progress(solution.output);
+  std::size_t counted = 0;
+  for (std::string line; std::getline(progress, line);) {
+    if (!line.starts_with("[")) continue;
+    INFO(line);
+    CHECK(line.starts_with(fmt::format("[{}/", ++counted)));
+  }
+  CHECK(counted == last["checks"].size());
 
   // watch: one check at once, a second one after a file of the lesson changes.
   const auto notes = root / "lessons" / folder / "notes.txt";
