@@ -108,6 +108,49 @@ TEST_CASE("an exception that leaves a spawned task ends run and names the task",
     REQUIRE(loop.failed_task() == "unlucky");
 }
 
+TEST_CASE("the task whose exception ends run is named with the line where it last resumed", LIBRARY_TAGS) {
+    cj::event_loop loop;
+    std::deque<std::coroutine_handle<>> waiters;
+    loop.spawn([](std::deque<std::coroutine_handle<>>& w) -> cj::task<void> {
+        co_await cj::yield();
+        co_await cj::suspend_into(w);  // MARK(resumed here)
+        (void)co_await throws_runtime_error();
+    }(waiters), "unlucky");
+    loop.spawn([](std::deque<std::coroutine_handle<>>& w) -> cj::task<void> {
+        co_await cj::yield();
+        cj::call_soon(w.front());
+        w.pop_front();
+    }(waiters), "waker");
+    const unsigned marked = __LINE__ - 8;
+    std::string words;
+    try {
+        loop.run();
+    } catch (const std::exception& e) {
+        words = cj::escaped_exception(loop, e);
+    }
+    REQUIRE(loop.failed_task() == "unlucky");
+    REQUIRE(cj::library_test::where(loop.failed_task_resumed_at().file_name(), loop.failed_task_resumed_at().line()) ==
+            cj::library_test::where(__FILE__, marked));
+    REQUIRE_THAT(words, cj::testing::contains("unlucky ended with an exception, std::runtime_error: no cookies left. "
+                                              "It was thrown after unlucky resumed at " +
+                                              cj::library_test::where(__FILE__, marked) + " ("));
+    REQUIRE_THAT(words, cj::testing::contains(") and before its next co_await"));
+}
+
+TEST_CASE("a task that throws before it ever waits is named with its first step", LIBRARY_TAGS) {
+    cj::event_loop loop;
+    loop.spawn([]() -> cj::task<void> { (void)co_await throws_runtime_error(); }(), "hasty");
+    std::string words;
+    try {
+        loop.run();
+    } catch (const std::exception& e) {
+        words = cj::escaped_exception(loop, e);
+    }
+    REQUIRE(loop.failed_task_resumed_at().line() == 0);
+    REQUIRE(words == "hasty ended with an exception, std::runtime_error: no cookies left. "
+                     "It was thrown in hasty's first step, before its first co_await");
+}
+
 TEST_CASE("ready tasks run first in, first out by default", LIBRARY_TAGS) {
     cj::event_loop loop;
     three_letters s;

@@ -1,7 +1,7 @@
 #pragma once
 // Lesson 03: a jar that waits. put() waits for room, get() waits for a cookie.
-// STARTER: it compiles and looks right, but three bugs are planted. Each place to
-// look is marked TODO(n), numbered like the tasks in lessons/03-semaphore/README.md.
+// STARTER: it compiles and looks right, but three bugs are planted: one in the
+// constructor and two in get(). The tasks are in lessons/03-semaphore/README.md.
 #include <cookiejar/sync.hpp>
 
 #include <cstddef>
@@ -44,7 +44,7 @@ public:
         : slots_(checked_capacity(capacity)),
           capacity_(capacity),
           free_slots_(static_cast<std::ptrdiff_t>(capacity)),    // every slot is free at the start
-          filled_slots_(static_cast<std::ptrdiff_t>(capacity)) {}  // TODO(1): how many cookies are in a new jar?
+          filled_slots_(static_cast<std::ptrdiff_t>(capacity)) {}
 
     // Adds a copy of item at the back; waits while the jar is full.
     void put(const T& item) { put_in(item); }
@@ -56,13 +56,13 @@ public:
     T get() {
         std::optional<T> item;
         {
-            std::lock_guard<cj::mutex> lock(mutex_);  // TODO(2): what does get() hold while it waits?
+            std::lock_guard<cj::mutex> lock(mutex_);  // one consumer at a time at head_
             filled_slots_.acquire();                  // wait for a cookie
             // A filled slot holds a cookie; value() below throws if it ever does not.
             item = std::exchange(slots_.at(head_), std::nullopt);
             head_ = (head_ + 1) % capacity_;
         }
-        filled_slots_.release();  // TODO(3): an emptied slot: which count does it add to?
+        filled_slots_.release();
         return std::move(item).value();
     }
 

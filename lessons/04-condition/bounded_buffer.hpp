@@ -1,7 +1,7 @@
 #pragma once
 // Lesson 04: a jar that waits, and that can be closed.
-// STARTER: it compiles and looks right, but three bugs are planted. Each place to
-// look is marked TODO(n), numbered like the tasks in lessons/04-condition/README.md.
+// STARTER: it compiles and looks right, but three bugs are planted. Which checks
+// fail, and how to read what they print: lessons/04-condition/README.md.
 #include <cookiejar/sync.hpp>
 
 #include <cstddef>
@@ -56,7 +56,7 @@ public:
     // std::nullopt only once the jar is closed and every item has been taken.
     std::optional<T> get() {
         std::unique_lock<cj::mutex> lock(mutex_);
-        if (count_ == 0 && !closed_) {  // TODO(1): is the jar still empty and open when wait() returns?
+        if (count_ == 0 && !closed_) {
             changed_.wait(lock);
         }
         if (count_ == 0) {
@@ -65,7 +65,7 @@ public:
         std::optional<T> item = std::exchange(slots_.at(head_), std::nullopt);
         head_ = (head_ + 1) % capacity_;
         --count_;
-        changed_.notify_one();  // TODO(2): a place came free: whom does this wake?
+        changed_.notify_one();
         return item;
     }
 
@@ -74,7 +74,7 @@ public:
     void close() {
         std::lock_guard<cj::mutex> lock(mutex_);
         closed_ = true;
-        changed_.notify_one();  // TODO(3): how many threads may be waiting right now?
+        changed_.notify_one();
     }
 
     [[nodiscard]] std::size_t capacity() const { return capacity_; }  // fixed: no lock needed
@@ -102,7 +102,7 @@ private:
         }
         slots_.at(tail()).emplace(std::forward<U>(item));
         ++count_;
-        changed_.notify_one();  // TODO(2): a cookie came in: whom does this wake?
+        changed_.notify_one();
         return true;
     }
 
@@ -110,7 +110,7 @@ private:
     [[nodiscard]] std::size_t tail() const { return (head_ + count_) % capacity_; }
 
     cj::mutex mutex_;  // guards slots_, head_, count_ and closed_; a wait gives it up while asleep
-    // TODO(2): one condition variable for two conditions: "room" and "a cookie"
+    // Waiting and waking:
     cj::condition_variable changed_;  // put() waits here while full and open, get() while empty and open
     // Guarded by mutex_. Slot i holds an item exactly when it lies in the count_ slots
     // from head_ on (wrapping); every other slot is std::nullopt. slots_.size() == capacity_.

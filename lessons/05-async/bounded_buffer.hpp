@@ -1,7 +1,7 @@
 #pragma once
 // Lesson 05: a jar on an event loop.
-// STARTER: it compiles and looks right, but four bugs are planted. Each place to
-// look is marked TODO(n), numbered like the tasks in lessons/05-async/README.md.
+// STARTER: it compiles and looks right, but four bugs are planted. Which checks
+// fail, and how to read what they print: lessons/05-async/README.md.
 #include <cookiejar/async.hpp>
 
 #include <coroutine>
@@ -46,15 +46,15 @@ public:
         while (count_ == capacity_) {  // look again after every resumption
             co_await cj::suspend_into(putters_);
         }
-        co_await cj::yield();  // TODO(2): be polite: let the others have a turn before we fill the place
+        co_await cj::yield();  // be polite: let the others have a turn before we fill the place
         slots_.at(tail()).emplace(std::move(item));
         ++count_;
-        // TODO(1): a cookie came in
+        // count_ <= capacity_: the loop above found a free place
     }
 
     // co_await get(): removes and returns the oldest item, waiting while the jar is empty.
     cj::task<T> get() {
-        if (count_ == 0) {  // TODO(3): once woken, there is a cookie for us
+        if (count_ == 0) {  // nothing to take yet: wait
             co_await cj::suspend_into(getters_);
         }
         T item = std::move(slots_.at(head_).value());
@@ -85,7 +85,7 @@ private:
         if (waiters.empty()) return;
         const std::coroutine_handle<> next = waiters.front();
         waiters.pop_front();
-        next.resume();  // TODO(4): wake it up right away
+        next.resume();
     }
 
     // The slot the next put fills.

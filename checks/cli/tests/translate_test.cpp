@@ -227,6 +227,14 @@ TEST_CASE("translate.a stress run that ends in a loop deadlock is a waiter never
   CHECK(has(o.actual, "consumer 0 waits in get() at lessons/05-async/bounded_buffer.hpp:58"));
 }
 
+// A wrong translator, or a stress check that records only what() ("seed 11: the loop
+// stopped: bad optional access"), would name no line of the student's file.
+TEST_CASE("translate.a stress run that ends in an exception names the line its task last resumed at", "[cli][golden]") {
+  const auto o = one_finding("async-stress-exception", bug::if_instead_of_while, "lessons/05-async/bounded_buffer.hpp:58");
+  CHECK(has(o.findings[0].property, "consumer 1 ended with an exception, std::bad_optional_access"));
+  CHECK(has(o.actual, "resumed at lessons/05-async/bounded_buffer.hpp:58 (get)"));
+}
+
 // ---- the compiler: an outside tool, read as text ----
 
 // A wrong translator would show the same error once per file that includes the header,

@@ -47,6 +47,8 @@
 #include <condition_variable>
 #include <coroutine>
 #include <cstddef>
+#include <cstdlib>
+#include <cxxabi.h>
 #include <deque>
 #include <exception>
 #include <functional>
@@ -57,6 +59,7 @@
 #include <stdexcept>
 #include <string>
 #include <type_traits>
+#include <typeinfo>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -264,6 +267,13 @@ public:
     // The task whose exception ended run(), if any.
     [[nodiscard]] const std::string& failed_task() const noexcept { return failed_task_; }
 
+    // Where that task last resumed: the line of its last suspend_into, sleep_for or yield
+    // (the student's line when it waited in the jar; for a future, the line that made
+    // it). The exception came from the code it ran after that, before its next co_await.
+    // line() == 0 when it never waited (it threw in its first step), or when no exception
+    // ended run().
+    [[nodiscard]] const source_location& failed_task_resumed_at() const noexcept { return failed_site_; }
+
     // The order-picking policy (the explorer sets it; FIFO when empty).
     void set_chooser(chooser c) { chooser_ = std::move(c); }
 
@@ -426,6 +436,7 @@ private:
             trace(r.get(), r->exception ? "ends with an exception" : "done");
             if (r->exception && failed_task_.empty()) {
                 failed_task_ = r->name;
+                failed_site_ = r->site;
                 std::rethrow_exception(r->exception);
             }
         }
@@ -490,6 +501,7 @@ private:
     bool tracing_ = false;
     std::vector<trace_event> trace_;
     std::string failed_task_;
+    source_location failed_site_;  // failed_task_'s last suspension (line 0: none); set with failed_task_
 
     // Shared with other threads: guarded by post_mutex_.
     std::mutex post_mutex_;
@@ -674,6 +686,31 @@ future<T> event_loop::spawn(task<T> t, std::string name) {
         if (failure) result.set_exception(failure);
     }(std::move(t), std::move(result)), std::move(name));
     return f;
+}
+
+namespace detail {
+// The exception's own type, as a reader writes it ("std::bad_optional_access"): what()
+// alone ("bad optional access") often does not say which call failed.
+inline std::string type_name(const std::exception& e) {
+    int status = 0;
+    char* demangled = abi::__cxa_demangle(typeid(e).name(), nullptr, nullptr, &status);
+    std::string name = status == 0 && demangled != nullptr ? demangled : typeid(e).name();
+    std::free(demangled);
+    return name;
+}
+}  // namespace detail
+
+// An exception that ended loop.run(), in words, with the line its task last resumed at
+// (what() alone names no line): "consumer 1 ended with an exception,
+// std::bad_optional_access: bad optional access. It was thrown after consumer 1 resumed
+// at lessons/05-async/bounded_buffer.hpp:58 (get) and before its next co_await".
+inline std::string escaped_exception(const event_loop& loop, const std::exception& e) {
+    const std::string who = loop.failed_task().empty() ? std::string("a task") : loop.failed_task();
+    const source_location& at = loop.failed_task_resumed_at();
+    std::string text = who + " ended with an exception, " + detail::type_name(e) + ": " + e.what() + ". ";
+    if (at.line() == 0) return text + "It was thrown in " + who + "'s first step, before its first co_await";
+    return text + "It was thrown after " + who + " resumed at " + at.file_name() + ":" + std::to_string(at.line()) +
+           " (" + at.function_name() + ") and before its next co_await";
 }
 
 }  // namespace cj

@@ -134,15 +134,7 @@ inline std::vector<std::size_t> decode(const std::string& order) {
     return picks;
 }
 
-// The exception's own type, as a reader writes it ("std::bad_optional_access"): what()
-// alone ("bad optional access") often does not say which call failed.
-inline std::string type_name(const std::exception& e) {
-    int status = 0;
-    char* demangled = abi::__cxa_demangle(typeid(e).name(), nullptr, nullptr, &status);
-    std::string name = status == 0 && demangled != nullptr ? demangled : typeid(e).name();
-    std::free(demangled);
-    return name;
-}
+using cj::detail::type_name;  // <cookiejar/async.hpp>
 
 // Runs one schedule: the first picks come from `prefix`, later ones from `rest`
 // (nullptr: the oldest ready task, FIFO).

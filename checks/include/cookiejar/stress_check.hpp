@@ -33,6 +33,7 @@
 // Requires: the stress backend (COOKIEJAR_STRESS): schedule noise and the wait-for picture come from it.
 
 #include <cookiejar/sync.hpp>
+#include <cookiejar/detail/deadlock_detector.hpp>
 #include <cookiejar/detail/quiet_ending.hpp>
 #include <cookiejar/detail/wait_for_picture.hpp>
 #include <cookiejar/verdict.hpp>
@@ -46,6 +47,7 @@
 #include <cstdlib>
 #include <memory>
 #include <mutex>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <type_traits>
@@ -333,6 +335,40 @@ struct closing {
     }
 };
 
+namespace detail {
+// The stress threads' names, "producer 0" to "observer 255", made when the program is
+// loaded (constant initialisation: no thread ever writes them). The deadlock detector's
+// monitor thread, started by the first wait of the first run, lives on and reads the
+// names in later runs too, and the registry orders nothing for ThreadSanitizer (by
+// design: stress_registry.hpp). Names built on the heap for each run were written after
+// the monitor had started: when a later run deadlocked, ThreadSanitizer reported the
+// detector's read of them as a data race in the course library.
+struct thread_name_table {
+    enum role : int { producer, consumer, observer };
+    char text[3][max_threads][16] = {};  // "consumer 255" and its '\0' fit in 16
+    constexpr thread_name_table() {
+        const char* roles[3] = {"producer ", "consumer ", "observer "};
+        for (int r = 0; r < 3; ++r) {
+            for (int i = 0; i < max_threads; ++i) {
+                int k = 0;
+                for (const char* c = roles[r]; *c != '\0'; ++c) text[r][i][k++] = *c;
+                char digits[4] = {};
+                int d = 0;
+                int v = i;
+                do {
+                    digits[d++] = static_cast<char>('0' + v % 10);
+                    v /= 10;
+                } while (v > 0);
+                while (d > 0) text[r][i][k++] = digits[--d];
+            }
+        }
+    }
+    // Requires: i < max_threads (run() refuses a configuration with more threads).
+    [[nodiscard]] constexpr const char* of(role r, unsigned i) const { return text[r][i]; }
+};
+inline constexpr thread_name_table thread_names{};
+}  // namespace detail
+
 // Runs one stress configuration. `test_name` names the run in a hang report.
 template <class Buffer, class Ops>
 outcome run(const config& c, const char* test_name) {
@@ -349,22 +385,26 @@ outcome run(const config& c, const char* test_name) {
     std::vector<std::uint32_t> refused_from(c.producers, c.cookies_per_producer);
     const long long capacity = static_cast<long long>(c.capacity);
 
-    // Names are written here, before the threads start, so reading them later is race-free.
-    std::vector<std::string> names;
-    for (unsigned i = 0; i < c.producers; ++i) names.push_back("producer " + std::to_string(i));
-    for (unsigned i = 0; i < c.consumers; ++i) names.push_back("consumer " + std::to_string(i));
-    for (unsigned i = 0; i < c.observers; ++i) names.push_back("observer " + std::to_string(i));
+    // The threads' names: static storage, never written (see detail::thread_names).
+    if (c.producers + c.consumers + c.observers >= static_cast<unsigned>(max_threads))
+        throw std::invalid_argument("cj::stress::run: more threads than the registry has slots");
+    using names_of = detail::thread_name_table;
+    std::vector<const char*> names;
+    for (unsigned i = 0; i < c.producers; ++i) names.push_back(detail::thread_names.of(names_of::producer, i));
+    for (unsigned i = 0; i < c.consumers; ++i) names.push_back(detail::thread_names.of(names_of::consumer, i));
+    for (unsigned i = 0; i < c.observers; ++i) names.push_back(detail::thread_names.of(names_of::observer, i));
     std::vector<std::vector<cookie>> eaten(c.consumers);
     for (auto& e : eaten) e.reserve(static_cast<std::size_t>(c.producers) * c.cookies_per_producer);
     std::atomic<unsigned> consumers_left{c.consumers};
 
+    detail::publish_setup();  // the jar and everything above, for the deadlock detector's reports
     const auto t0 = std::chrono::steady_clock::now();
     {
         detail::watchdog dog(test_name, result.configuration, ctx.progress_, detail::stall_seconds(c));
         std::vector<std::thread> threads;
         for (unsigned p = 0; p < c.producers; ++p) {
             threads.emplace_back([&, p] {
-                name_this_thread(names[p].c_str());
+                name_this_thread(names[p]);
                 for (std::uint32_t n = 0; n < c.cookies_per_producer; ++n) {
                     const auto empty_before = ctx.empty_.load(std::memory_order_relaxed);
                     if constexpr (std::is_same_v<decltype(Ops::put(*buffer, cookie{}, ctx)), bool>) {
@@ -394,7 +434,7 @@ outcome run(const config& c, const char* test_name) {
         }
         for (unsigned k = 0; k < c.consumers; ++k) {
             threads.emplace_back([&, k] {
-                name_this_thread(names[c.producers + k].c_str());
+                name_this_thread(names[c.producers + k]);
                 run_context::eaten_ = &eaten[k];
                 Ops::consume(*buffer, ctx);
                 consumers_left.fetch_sub(1, std::memory_order_relaxed);
@@ -403,7 +443,7 @@ outcome run(const config& c, const char* test_name) {
         }
         for (unsigned o = 0; o < c.observers; ++o) {
             threads.emplace_back([&, o] {
-                name_this_thread(names[c.producers + c.consumers + o].c_str());
+                name_this_thread(names[c.producers + c.consumers + o]);
                 this_thread_only_observes();  // its size() and capacity() end no one's wait
                 while (consumers_left.load(std::memory_order_relaxed) != 0) {
                     Ops::observe(*buffer, ctx);

@@ -26,7 +26,8 @@
 // any other call that returns at once, or in a wait with a time limit (wait_for,
 // wait_until, try_acquire_for, try_acquire_until), can move; a waiter that a notify, a
 // release or an unlock has woken can move until it returns. It adds no happens-before
-// edge that ThreadSanitizer sees (the registry's guarantee). A ThreadSanitizer report
+// edge that ThreadSanitizer sees (the registry's guarantee) between threads of the
+// student's code; the one it adds, from a run's setup to the monitor, is below. A ThreadSanitizer report
 // in progress comes first (detail/quiet_ending.hpp).
 // Not promised: hangs in busy loops, sleeps, or waits on anything but cj:: primitives;
 // the watchdogs end those. A spurious wake-up the registry did not see could, in
@@ -93,6 +94,16 @@ inline constexpr int confirm_ms = 100;        // a stuck state must last this lo
 
 inline std::atomic<bool> monitor_quit{false};
 
+// The one happens-before edge the detector adds, between two of the checks' own threads:
+// the monitor outlives a run, and a report reads what the check's main thread made for
+// the run it judges (the jar and its cj:: objects) after the monitor had started. The
+// main thread publishes each run's setup before the run's threads start; the monitor
+// acquires it before it writes a report. No thread of the student's code synchronises
+// through it, so it hides no race in that code. Without it, a deadlock in a stress check's
+// second run was reported as a data race in the course library (wait_for_picture.hpp).
+inline std::atomic<unsigned long long> setups_published{0};
+inline void publish_setup() noexcept { setups_published.fetch_add(1, std::memory_order_release); }
+
 inline void monitor_loop() {
     count_this_thread_out();
     using clock = std::chrono::steady_clock;
@@ -131,8 +142,13 @@ inline void monitor_loop() {
             }
             continue;
         }
-        if (lasting || now - seen_at >= std::chrono::milliseconds(confirm_ms))
+        if (lasting || now - seen_at >= std::chrono::milliseconds(confirm_ms)) {
+            // The judged state came from threads started after the last publish_setup()
+            // (the registry lock orders that for real), so this load reads it: the
+            // report may read the run's objects.
+            (void)setups_published.load(std::memory_order_acquire);
             report_deadlock(what, std::chrono::duration<double>(now - arose_at).count());
+        }
     }
 }
 
