@@ -1,0 +1,146 @@
+// The quiz cannot drift from the reports: for every question of checks/NN-topic/quiz.json,
+// the starter's real check that its `source` names is run as `cookiejar check` runs it
+// (this build's lessonNN_starter_model, through the runner, its failure translated), its
+// findings are rendered as `check` prints them, the source's pattern finds the answer in
+// that text, and the answer, normalised for its kind, must hash to the stored sha256.
+// The same answers must appear in no question's text of their lesson (a question that
+// names another's answer gives it away).
+//
+// COOKIEJAR_QUIZ_SHOW=1 prints each report read and each answer's hash (to re-capture a
+// quiz after a starter changed: the hash to store is printed, the answer is not stored).
+#include <cookiejar/catch.hpp>
+
+#include <algorithm>
+#include <cstdlib>
+#include <iostream>
+#include <map>
+#include <regex>
+#include <sstream>
+
+#include "quiz.hpp"
+#include "render.hpp"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+const fs::path repo = COOKIEJAR_CLI_REPO;
+const fs::path out_dir = COOKIEJAR_QUIZ_OUT;
+
+const std::map<std::string, std::string> starter_model = {
+    {"02", COOKIEJAR_LESSON02_STARTER_MODEL},
+    {"03", COOKIEJAR_LESSON03_STARTER_MODEL},
+    {"04", COOKIEJAR_LESSON04_STARTER_MODEL},
+    {"05", COOKIEJAR_LESSON05_STARTER_MODEL},
+};
+
+bool show() {
+  const char* v = std::getenv("COOKIEJAR_QUIZ_SHOW");
+  return v != nullptr && *v != '\0' && std::string(v) != "0";
+}
+
+// What `check` prints under the starter's model check `sentence`: its findings, rendered.
+std::string starter_report(const cookiejar::lesson_info& lesson, const std::string& sentence) {
+  const auto exe = starter_model.at(lesson.number);
+  cookiejar::test_spec spec;
+  spec.name = "lesson" + lesson.number + ".starter.model." + sentence;
+  spec.command = {COOKIEJAR_CLI_RUN_CHECK, "--analysis", "model", "--timeout", "100", "--", exe, sentence};
+  spec.working_directory = fs::path(exe).parent_path();
+  spec.timeout = 100;
+  spec.of = cj::verdict::analysis::model;
+  spec.judged = true;
+  fs::create_directories(out_dir);
+  const auto check = cookiejar::run_check(spec, lesson, out_dir / ("lesson" + lesson.number + "-verdict.json"));
+  INFO("the starter's check '" << sentence << "' did not fail: the quiz asks about its failure");
+  REQUIRE(check.status == cookiejar::check_status::failed);
+  std::string text;
+  for (const auto& f : check.findings) text += cookiejar::render_finding(f) + "\n";
+  return text;
+}
+
+bool has_word(const std::string& text, const std::string& word) {
+  // case-insensitive, not inside a longer word or number
+  const std::regex whole("(^|[^A-Za-z0-9_])" + std::regex_replace(word, std::regex(R"([.^$|()\[\]{}*+?\\])"), R"(\$&)") +
+                             "($|[^A-Za-z0-9_])",
+                         std::regex::icase);
+  return std::regex_search(text, whole);
+}
+
+// The thread whose column of the report's table holds `offset`: the table's header is the
+// first line that starts (after spaces) with "|", its cells the threads' names.
+std::string column_thread(const std::string& report, std::size_t offset) {
+  const auto line_start = report.rfind('\n', offset) + 1;  // npos + 1 == 0
+  const auto bars = std::count(report.begin() + static_cast<long>(line_start), report.begin() + static_cast<long>(offset), '|');
+  std::istringstream lines(report);
+  for (std::string line; std::getline(lines, line);) {
+    const auto first = line.find_first_not_of(' ');
+    if (first == std::string::npos || line[first] != '|') continue;
+    std::vector<std::string> cells;
+    std::istringstream parts(line.substr(first + 1));
+    for (std::string cell; std::getline(parts, cell, '|');) cells.push_back(cell);
+    REQUIRE(bars >= 1);
+    REQUIRE(static_cast<std::size_t>(bars) <= cells.size());
+    auto name = cells[static_cast<std::size_t>(bars) - 1];
+    name.erase(0, name.find_first_not_of(' '));
+    name.erase(name.find_last_not_of(' ') + 1);
+    return name;
+  }
+  FAIL("the report has no table");
+  return "";
+}
+
+void quiz_matches_the_starters_reports(const std::string& number) {
+  const auto lesson = cookiejar::find_lesson(repo, number);
+  std::string problem;
+  const auto q = cookiejar::load_quiz(lesson, problem);
+  INFO(problem);
+  REQUIRE(q);
+  REQUIRE(q->questions.size() >= 2);
+  REQUIRE(q->questions.size() <= 3);
+  std::map<std::string, std::string> reports;  // a check read once for all its questions
+  std::vector<std::string> answers;
+  for (const auto& x : q->questions) {
+    INFO("lesson " << number << ", question '" << x.id << "' (source: '" << x.check << "')");
+    REQUIRE(!x.check.empty());
+    REQUIRE(!x.pattern.empty());
+    if (!reports.contains(x.check)) reports[x.check] = starter_report(lesson, x.check);
+    const auto& report = reports[x.check];
+    if (show()) std::cout << "---- lesson " << number << ": " << x.check << "\n" << report;
+    std::smatch m;
+    INFO("the report:\n" << report);
+    REQUIRE(std::regex_search(report, m, std::regex(x.pattern)));
+    REQUIRE(m.size() >= 2);
+    REQUIRE((x.take == "text" || x.take == "column"));
+    const auto raw = x.take == "text" ? m[1].str() : column_thread(report, static_cast<std::size_t>(m.position(1)));
+    std::string why;
+    const auto normal = cookiejar::normalise_answer(x.kind, raw, why);
+    INFO(why);
+    REQUIRE(normal);
+    const auto hash = cookiejar::answer_hash(x.salt, *normal);
+    if (show()) std::cout << "==== " << x.id << ": the report's answer hashes to " << hash << "\n";
+    INFO("the report's answer now hashes to " << hash << " (COOKIEJAR_QUIZ_SHOW=1 shows the reports)");
+    CHECK(hash == x.sha256);
+    answers.push_back(raw);
+  }
+  for (const auto& x : q->questions)
+    for (const auto& a : answers) {
+      INFO("lesson " << number << ": question '" << x.id << "' names the answer '" << a << "' of its quiz");
+      CHECK(!has_word(x.ask, a));
+      CHECK(!has_word(x.look, a));
+    }
+}
+
+}  // namespace
+
+TEST_CASE("quiz.lesson 02's stored answers are what the starter's model checks report", "[cli][quiz]") {
+  quiz_matches_the_starters_reports("02");
+}
+TEST_CASE("quiz.lesson 03's stored answers are what the starter's model checks report", "[cli][quiz]") {
+  quiz_matches_the_starters_reports("03");
+}
+TEST_CASE("quiz.lesson 04's stored answers are what the starter's model checks report", "[cli][quiz]") {
+  quiz_matches_the_starters_reports("04");
+}
+TEST_CASE("quiz.lesson 05's stored answers are what the schedule explorer reports of the starter", "[cli][quiz]") {
+  quiz_matches_the_starters_reports("05");
+}
