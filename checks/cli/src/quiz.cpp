@@ -317,6 +317,7 @@ int quiz_command(const context& c, const std::string& number, const std::vector<
       if (prompt) *c.out << "> " << std::flush;
       std::string line;
       if (!std::getline(*c.in, line)) {
+        *c.out << (prompt ? "\n" : "(no more answers)\n");
         ended = true;
         break;
       }

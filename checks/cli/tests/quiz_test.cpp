@@ -176,6 +176,14 @@ TEST_CASE("quiz.answers read one a line ask each question in turn, a wrong one a
   CHECK(cookiejar::quiz_command(k.c, "02", {}, false) == 0);
   CHECK(!has(k.out.str(), "Question line?"));
   CHECK(has(k.out.str(), "lesson 02's quiz: 2 of 2 answered.\n"));
+  // Input that ends before the questions do stops the quiz, and says so.
+  REQUIRE(cookiejar::quiz_command(k.c, "02", {}, true) == 0);
+  k.out.str("");
+  k.in.clear();
+  k.in.str("71\n");
+  CHECK(cookiejar::quiz_command(k.c, "02", {}, false) == 1);
+  CHECK(has(k.out.str(), "> 71\nNot that. Look at the table of line.\n(no more answers)\n\nlesson 02's quiz: 0 of 2"));
+  CHECK(!has(k.out.str(), "Question holder?"));
 }
 
 TEST_CASE("quiz.a corrupt state file is reported, kept as .bad, and the quiz goes on from nothing", "[cli][quiz]") {
