@@ -137,16 +137,18 @@ std::optional<quiz> load_quiz(const lesson_info& lesson, std::string& problem) {
         x.check = text_of(item["source"], "check");
         x.pattern = text_of(item["source"], "pattern");
         x.take = text_of(item["source"], "take");
+        x.via = text_of(item["source"], "via");
       }
     }
     if (x.take.empty()) x.take = "text";
+    if (x.via.empty()) x.via = "check";
     const auto n = q.questions.size() + 1;
     const bool kind_ok = x.kind == "line" || x.kind == "number" || x.kind == "thread" || x.kind == "word";
-    const bool take_ok = x.take == "text" || x.take == "column";
+    const bool take_ok = (x.take == "text" || x.take == "column") && (x.via == "check" || x.via == "replay");
     if (x.id.empty() || !ids.insert(x.id).second || !kind_ok || !take_ok || x.ask.empty() || x.look.empty() ||
         !is_hex64(x.sha256)) {
       problem = fmt::format("{}: question {} needs a unique id, a kind (line, number, thread or word), ask, look, "
-                            "a sha256 of 64 hex digits, and a source whose take is text or column",
+                            "a sha256 of 64 hex digits, and a source whose take is text or column and via check or replay",
                             where, n);
       return std::nullopt;
     }

@@ -37,7 +37,7 @@ struct context;
 
 // One question. Invariant (load_quiz checks it): id is unique in its quiz, kind is one of
 // line | number | thread | word, sha256 is 64 lower-case hex digits, ask and look are not empty,
-// take is text or column.
+// take is text or column, via is check or replay.
 struct quiz_question {
   std::string id;         // what the progress file remembers
   std::string kind;       // how an answer is normalised
@@ -46,6 +46,9 @@ struct quiz_question {
   std::string salt;       // hashed before the answer, so equal answers hash differently
   std::string sha256;     // of salt + "\n" + the normalised answer
   std::string check;      // source: the starter's check (its sentence) whose report holds the answer
+  std::string via;        // source: "check" (what `check` prints under it) or "replay" (what the
+                          // `replay it:` command printed there prints: for a check `check` shows as
+                          // "(as above)", the same failure as an earlier one)
   std::string pattern;    // source: an ECMAScript regex over that report's text, with a group 1
   std::string take;       // source: "text" (group 1 is the answer) or "column" (the answer is the
                           // thread whose column of the interleaving table group 1 starts in)

@@ -1,14 +1,17 @@
 // The quiz cannot drift from the reports: for every question of checks/NN-topic/quiz.json,
 // the starter's real check that its `source` names is run as `cookiejar check` runs it
 // (this build's lessonNN_starter_model, through the runner, its failure translated), its
-// findings are rendered as `check` prints them, the source's pattern finds the answer in
-// that text, and the answer, normalised for its kind, must hash to the stored sha256.
+// findings are rendered as `check` prints them (via "replay": the schedule of its `replay
+// it:` command is replayed through the runner and rendered as `replay` prints it), the
+// source's pattern finds the answer in that text, and the answer, normalised for its kind,
+// must hash to the stored sha256.
 // The same answers must appear nowhere in their lesson's quiz file but in its hashes (a
 // question that names another's answer gives it away; so would a pattern or a note).
 //
 // COOKIEJAR_QUIZ_SHOW=1 prints each report read and each answer's hash (to re-capture a
 // quiz after a starter changed: the hash to store is printed, the answer is not stored).
 #include <cookiejar/catch.hpp>
+#include <cookiejar/detail/verdict_render.hpp>
 
 #include <algorithm>
 #include <cstdlib>
@@ -19,6 +22,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "commands.hpp"
 #include "quiz.hpp"
 #include "text.hpp"
 #include "render.hpp"
@@ -42,8 +46,7 @@ bool show() {
   return v != nullptr && *v != '\0' && std::string(v) != "0";
 }
 
-// What `check` prints under the starter's model check `sentence`: its findings, rendered.
-std::string starter_report(const cookiejar::lesson_info& lesson, const std::string& sentence) {
+cookiejar::test_spec starter_spec(const cookiejar::lesson_info& lesson, const std::string& sentence) {
   const auto exe = starter_model.at(lesson.number);
   cookiejar::test_spec spec;
   spec.name = "lesson" + lesson.number + ".starter.model." + sentence;
@@ -53,12 +56,40 @@ std::string starter_report(const cookiejar::lesson_info& lesson, const std::stri
   spec.of = cj::verdict::analysis::model;
   spec.judged = true;
   fs::create_directories(out_dir);
+  return spec;
+}
+
+// What `check` prints under the starter's model check `sentence` (its findings, rendered),
+// or with via == "replay" what the `replay it:` command printed there prints (the schedule
+// replayed through the runner, rendered as `replay` renders it).
+std::string starter_report(const cookiejar::lesson_info& lesson, const std::string& sentence, const std::string& via) {
+  const auto spec = starter_spec(lesson, sentence);
   const auto check = cookiejar::run_check(spec, lesson, out_dir / ("lesson" + lesson.number + "-verdict.json"));
   INFO("the starter's check '" << sentence << "' did not fail: the quiz asks about its failure");
   REQUIRE(check.status == cookiejar::check_status::failed);
   std::string text;
   for (const auto& f : check.findings) text += cookiejar::render_finding(f) + "\n";
-  return text;
+  if (via == "check") return text;
+  REQUIRE(via == "replay");
+  std::string command;
+  for (const auto& f : check.findings)
+    if (!f.replay.empty()) command = f.replay;
+  INFO("the check's report:\n" << text);
+  REQUIRE(command.rfind("cookiejar replay " + lesson.number + " '", 0) == 0);
+  const auto quoted = command.substr(command.find('\'') + 1);
+  const auto target = cookiejar::parse_replay(quoted.substr(0, quoted.rfind('\'')));
+  REQUIRE(target);
+  REQUIRE(target->sentence == sentence);
+  const auto run = cookiejar::run_judged(spec, out_dir / ("lesson" + lesson.number + "-replay.json"),
+                                         {"CJ_MODEL_REPLAY=" + target->schedule});
+  INFO(run.problem);
+  REQUIRE(run.verdict);
+  for (const auto& r : run.verdict->records)
+    for (const auto& f : r.findings)
+      if ((f.from == cj::verdict::source::model || f.from == cj::verdict::source::schedule) && !f.steps.empty())
+        return cj::verdict::render_report(sentence, f);
+  FAIL("the replay's records hold no schedule");
+  return "";
 }
 
 bool has_word(const std::string& text, const std::string& word) {
@@ -106,9 +137,10 @@ void quiz_matches_the_starters_reports(const std::string& number) {
     INFO("lesson " << number << ", question '" << x.id << "' (source: '" << x.check << "')");
     REQUIRE(!x.check.empty());
     REQUIRE(!x.pattern.empty());
-    if (!reports.contains(x.check)) reports[x.check] = starter_report(lesson, x.check);
-    const auto& report = reports[x.check];
-    if (show()) std::cout << "---- lesson " << number << ": " << x.check << "\n" << report;
+    const auto key = x.via + ":" + x.check;
+    if (!reports.contains(key)) reports[key] = starter_report(lesson, x.check, x.via);
+    const auto& report = reports[key];
+    if (show()) std::cout << "---- lesson " << number << ", " << x.via << ": " << x.check << "\n" << report;
     std::smatch m;
     INFO("the report:\n" << report);
     REQUIRE(std::regex_search(report, m, std::regex(x.pattern)));

@@ -218,7 +218,7 @@ TEST_CASE("quiz.a lesson without a quiz, or with a broken quiz file, gets a clea
 TEST_CASE("quiz.the repository's quiz files hold questions and hashes, and no field an answer could be read from",
           "[cli][quiz]") {
   const std::set<std::string> allowed{"id", "kind", "ask", "look", "salt", "sha256", "source"};
-  const std::set<std::string> source_keys{"check", "pattern", "take"};
+  const std::set<std::string> source_keys{"via", "check", "pattern", "take"};
   std::size_t quizzes = 0;
   for (const auto& lesson : cookiejar::discover_lessons(repo)) {
     std::string problem;
