@@ -191,7 +191,7 @@ quiz_progress load_quiz_progress(const fs::path& file) {
   quiz_progress p;
   std::error_code ec;
   if (!fs::exists(file, ec)) return p;
-  const auto shown = file.filename().string();
+  const auto shown = file.filename().string() + " (in the build folder)";
   const auto j = load_json(file);
   if (!j) {
     p.problem = shown + " is not JSON";

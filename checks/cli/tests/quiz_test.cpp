@@ -193,7 +193,7 @@ TEST_CASE("quiz.a corrupt state file is reported, kept as .bad, and the quiz goe
   CHECK(k.list_row("02").ends_with(" 0/2"));                     // list is not stopped by it
   k.out.str("");
   CHECK(k.answer("2", "producer 0") == 0);
-  CHECK(has(k.err.str(), "cookiejar quiz: cookiejar-quiz.json is not JSON; the quiz starts again from nothing"));
+  CHECK(has(k.err.str(), "cookiejar quiz: cookiejar-quiz.json (in the build folder) is not JSON; the quiz starts again from nothing"));
   CHECK(cookiejar::read_file(k.state().string() + ".bad") == "{\"answered\": {\"02\": [\"line\"");
   const auto saved = cookiejar::load_quiz_progress(k.state());
   CHECK(saved.problem.empty());
