@@ -100,27 +100,35 @@ bool has_word(const std::string& text, const std::string& word) {
   return std::regex_search(text, whole);
 }
 
+// The names in the header of the report's table (the first line that starts, after
+// spaces, with "|").
+std::vector<std::string> table_threads(const std::string& report) {
+  std::istringstream lines(report);
+  for (std::string line; std::getline(lines, line);) {
+    const auto first = line.find_first_not_of(' ');
+    if (first == std::string::npos || line[first] != '|') continue;
+    std::vector<std::string> names;
+    std::istringstream parts(line.substr(first + 1));
+    for (std::string cell; std::getline(parts, cell, '|');) {
+      cell.erase(0, cell.find_first_not_of(' '));
+      cell.erase(cell.find_last_not_of(' ') + 1);
+      names.push_back(cell);
+    }
+    return names;
+  }
+  return {};
+}
+
 // The thread whose column of the report's table holds `offset`: the table's header is the
 // first line that starts (after spaces) with "|", its cells the threads' names.
 std::string column_thread(const std::string& report, std::size_t offset) {
   const auto line_start = report.rfind('\n', offset) + 1;  // npos + 1 == 0
   const auto bars = std::count(report.begin() + static_cast<long>(line_start), report.begin() + static_cast<long>(offset), '|');
-  std::istringstream lines(report);
-  for (std::string line; std::getline(lines, line);) {
-    const auto first = line.find_first_not_of(' ');
-    if (first == std::string::npos || line[first] != '|') continue;
-    std::vector<std::string> cells;
-    std::istringstream parts(line.substr(first + 1));
-    for (std::string cell; std::getline(parts, cell, '|');) cells.push_back(cell);
-    REQUIRE(bars >= 1);
-    REQUIRE(static_cast<std::size_t>(bars) <= cells.size());
-    auto name = cells[static_cast<std::size_t>(bars) - 1];
-    name.erase(0, name.find_first_not_of(' '));
-    name.erase(name.find_last_not_of(' ') + 1);
-    return name;
-  }
-  FAIL("the report has no table");
-  return "";
+  const auto names = table_threads(report);
+  INFO("the report's table has " << names.size() << " columns; the match is after " << bars << " bars");
+  REQUIRE(bars >= 1);
+  REQUIRE(static_cast<std::size_t>(bars) <= names.size());
+  return names[static_cast<std::size_t>(bars) - 1];
 }
 
 void quiz_matches_the_starters_reports(const std::string& number) {
@@ -155,6 +163,23 @@ void quiz_matches_the_starters_reports(const std::string& number) {
     if (show()) std::cout << "==== " << x.id << ": the report's answer hashes to " << hash << "\n";
     INFO("the report's answer now hashes to " << hash << " (COOKIEJAR_QUIZ_SHOW=1 shows the reports)");
     CHECK(hash == x.sha256);
+    // What the hash must tell apart: the numbers next to the answer, the table's other threads.
+    std::vector<std::string> near;
+    if (x.kind == "line" || x.kind == "number") {
+      const auto value = std::stoul(*normal);
+      near = {std::to_string(value + 1), std::to_string(value - 1)};
+    } else if (x.kind == "thread") {
+      near = table_threads(report);
+      CHECK(std::find(near.begin(), near.end(), raw) != near.end());
+      std::erase(near, raw);
+      CHECK(!near.empty());
+    }
+    for (const auto& other : near) {
+      INFO("another answer: " << other);
+      const auto other_normal = cookiejar::normalise_answer(x.kind, other, why);
+      REQUIRE(other_normal);
+      CHECK(cookiejar::answer_hash(x.salt, *other_normal) != x.sha256);
+    }
     answers.push_back(raw);
   }
   // The file as a reader sees it, without the salts and hashes: no answer in it.
