@@ -72,7 +72,9 @@ struct quiz {
 // temporary file. Throws std::runtime_error when cmake cannot hash.
 [[nodiscard]] std::string answer_hash(const std::string& salt, const std::string& normalised);
 
-// Progress: lesson number -> ids of the questions answered right.
+// Progress: lesson number -> ids of the questions answered right. Invariant: when problem
+// is not empty, answered is empty (a file read in part is not trusted in part). Ids the
+// lesson's quiz no longer has count nowhere; `quiz` drops them when it next saves.
 struct quiz_progress {
   std::map<std::string, std::set<std::string>> answered;
   std::string problem;  // not empty when the file was there but unreadable as progress
