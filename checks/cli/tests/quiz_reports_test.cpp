@@ -6,7 +6,10 @@
 // source's pattern finds the answer in that text, and the answer, normalised for its kind,
 // must hash to the stored sha256.
 // The same answers must appear nowhere in their lesson's quiz file but in its hashes (a
-// question that names another's answer gives it away; so would a pattern or a note).
+// question that names another's answer gives it away; so would a pattern or a note), and
+// the line of the report that holds each answer must not be quoted in the lesson's
+// chapter, its HINTS.md or docs/cli.md (a question answered by reading those is no
+// question about the report).
 //
 // COOKIEJAR_QUIZ_SHOW=1 prints each report read and each answer's hash (to re-capture a
 // quiz after a starter changed: the hash to store is printed, the answer is not stored).
@@ -90,6 +93,19 @@ std::string starter_report(const cookiejar::lesson_info& lesson, const std::stri
         return cj::verdict::render_report(sentence, f);
   FAIL("the replay's records hold no schedule");
   return "";
+}
+
+std::string trim(const std::string& s) {
+  const auto first = s.find_first_not_of(" \t");
+  return first == std::string::npos ? "" : s.substr(first, s.find_last_not_of(" \t") - first + 1);
+}
+
+// Whether `file` has a line that is `line` (both trimmed).
+bool quoted_in(const fs::path& file, const std::string& line) {
+  std::istringstream lines(cookiejar::read_file(file).value_or(""));
+  for (std::string l; std::getline(lines, l);)
+    if (trim(l) == line) return true;
+  return false;
 }
 
 bool has_word(const std::string& text, const std::string& word) {
@@ -181,6 +197,15 @@ void quiz_matches_the_starters_reports(const std::string& number) {
       CHECK(cookiejar::answer_hash(x.salt, *other_normal) != x.sha256);
     }
     answers.push_back(raw);
+    // The line of the report that holds the answer is quoted in none of what a student
+    // reads besides the report: the chapter, its hints, docs/cli.md.
+    const auto at = static_cast<std::size_t>(m.position(1));
+    const auto from = report.rfind('\n', at) + 1;  // npos + 1 == 0
+    const auto answer_line = trim(report.substr(from, report.find('\n', at) - from));
+    for (const auto& doc : {lesson.lesson_dir / "README.md", lesson.lesson_dir / "HINTS.md", repo / "docs" / "cli.md"}) {
+      INFO("the answer's line of the report, '" << answer_line << "', is quoted in " << doc.string());
+      CHECK(!quoted_in(doc, answer_line));
+    }
   }
   // The file as a reader sees it, without the salts and hashes: no answer in it.
   auto file = nlohmann::json::parse(cookiejar::read_file(lesson.checks_dir / "quiz.json").value());
