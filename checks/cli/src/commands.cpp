@@ -14,6 +14,7 @@
 #include <cookiejar/detail/verdict_render.hpp>
 
 #include "process.hpp"
+#include "quiz.hpp"
 #include "state.hpp"
 
 namespace cookiejar {
@@ -62,14 +63,15 @@ lesson_status status_of_lesson(const lesson_info& lesson, const run_options& run
 int list_command(const context& c) {
   const auto lessons = discover_lessons(c.run.repo);
   auto& out = *c.out;
-  out << fmt::format("{:<4} {:<14} {:<26} {}\n", "#", "topic", "state", "checks passing");
+  out << fmt::format("{:<4} {:<14} {:<26} {:<15} {}\n", "#", "topic", "state", "checks passing", "quiz");
   for (const auto& l : lessons) {
     const auto s = status_of_lesson(l, c.run);
     const std::string count = s.total ? fmt::format("{}/{}", s.passed, s.total) : "-";
     std::string state = fmt::format("{:<26}", s.state);
     if (s.state.rfind("passing", 0) == 0) state = c.look.green(state);
     else if (s.state.rfind("failing", 0) == 0 || s.state.rfind("does not", 0) == 0) state = c.look.red(state);
-    out << fmt::format("{:<4} {:<14} {} {}\n", l.number, l.topic, state, count);
+    const auto quiz = quiz_summary(l, c.run);  // "1/3", "" for a lesson with none
+    out << fmt::format("{:<4} {:<14} {} {:<15} {}\n", l.number, l.topic, state, count, quiz.empty() ? "-" : quiz);
   }
   out << "\n`cookiejar check NN` builds and checks lesson NN.\n";
   return 0;

@@ -8,6 +8,7 @@
 
 #include "commands.hpp"
 #include "grade.hpp"
+#include "quiz.hpp"
 #include "runner.hpp"
 
 int main(int argc, char** argv) {
@@ -65,6 +66,14 @@ int main(int argc, char** argv) {
   watch->add_option("--max-runs", max_runs, "stop after this many checks (0: never)");
   watch->add_option("--poll", poll, "seconds between looks at the files")->check(CLI::PositiveNumber);
 
+  std::vector<std::pair<std::string, std::string>> quiz_answers;
+  bool quiz_reset = false;
+  auto* quiz = app.add_subcommand("quiz", "questions on what lesson NN's reports say (remembers what you answered)");
+  quiz->add_option("lesson", number, "the lesson's number")->required();
+  quiz->add_option("--answer", quiz_answers, "answer question N without being asked (may be given again)")
+      ->type_name("N TEXT");
+  quiz->add_flag("--reset", quiz_reset, "forget this lesson's answers and start again");
+
   auto* doctor = app.add_subcommand("doctor", "is this machine ready? compiler, ThreadSanitizer, CMake, Catch2, Relacy");
 
   cookiejar::grade_options grade_options;
@@ -102,6 +111,11 @@ int main(int argc, char** argv) {
       return cookiejar::replay_command(c, number, replay_string, step, replay_pages);
     }
     if (*watch) return cookiejar::watch_command(c, number, max_runs, poll);
+    if (*quiz) {
+      std::vector<std::string> answers;
+      for (const auto& [n, text] : quiz_answers) answers.insert(answers.end(), {n, text});
+      return cookiejar::quiz_command(c, number, answers, quiz_reset);
+    }
     if (*doctor) return cookiejar::doctor_command(c);
     if (*grade) {
       if (write_manifest) return cookiejar::write_manifest_command(c.run.repo);

@@ -8,10 +8,12 @@
 
 #include <chrono>
 #include <iostream>
+#include <regex>
 #include <set>
 
 #include "grade_scratch.hpp"
 #include "process.hpp"
+#include "quiz.hpp"
 #include "text.hpp"
 
 using nlohmann::json;
@@ -49,6 +51,37 @@ struct stopwatch {
   }
 };
 
+// The lesson's quiz (checks/NN-topic/quiz.json) asks about what `check` printed: a
+// question that reads `check`'s report finds its check there in full (not "(as above)")
+// and its answer in it; one that reads the replay finds the check "(as above)", as it says,
+// with its `replay it:` command.
+void quiz_is_answerable_from(const std::string& number, const std::string& output) {
+  std::string problem;
+  const auto q = cookiejar::load_quiz(cookiejar::find_lesson(real_repo, number), problem);
+  INFO(problem);
+  REQUIRE(q);
+  for (const auto& x : q->questions) {
+    INFO("quiz question '" << x.id << "' reads '" << x.check << "' via " << x.via);
+    const auto at = output.find("\xe2\x9c\x97 " + x.check + "  [");  // "✗ <sentence>  [model, failed]"
+    REQUIRE(at != std::string::npos);
+    const auto end = output.find("\n\xe2\x9c\x97 ", at);
+    const auto section = output.substr(at, end == std::string::npos ? std::string::npos : end - at);
+    if (x.via == "replay") {
+      CHECK(has(section, "(as above)"));
+      CHECK(has(section, "replay it:   cookiejar replay " + number + " '"));
+      continue;
+    }
+    CHECK(!has(section, "(as above)"));
+    if (x.take != "text") continue;  // a column's thread: quiz_reports_test.cpp reads the table
+    std::smatch m;
+    REQUIRE(std::regex_search(section, m, std::regex(x.pattern)));
+    std::string why;
+    const auto answer = cookiejar::normalise_answer(x.kind, m[1].str(), why);
+    REQUIRE(answer);
+    CHECK(cookiejar::answer_hash(x.salt, *answer) == x.sha256);
+  }
+}
+
 // check, then grade on the same build; their verdicts must be the starter's.
 void starter_is_caught(const std::string& number) {
   const auto expected = expectations(number);
@@ -66,6 +99,7 @@ void starter_is_caught(const std::string& number) {
   INFO(checked.output);
   CHECK(checked.exit_code == 1);
   CHECK(has(checked.output, "Stuck? cookiejar hint " + number));
+  quiz_is_answerable_from(number, checked.output);
   const auto last = json::parse(cookiejar::scratch::read(repo / "build" / ("lesson-" + number) / "cookiejar-last.json"));
   CHECK(last["build_status"] == "built");
   std::size_t passed = 0;
@@ -228,3 +262,4 @@ TEST_CASE("end-to-end.lesson 05's starter: check and grade fail it where starter
   starter_is_caught("05");
   replay_steps("05");
 }
+
