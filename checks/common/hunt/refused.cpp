@@ -1,0 +1,13 @@
+// A hunt scenario the harness must refuse (a jar of capacity 0): it fails
+// on every jar, the reference one too, so it must score 0 on every hunt (the repository's
+// tests "lessonNN.hunt.a scenario the harness refuses scores nothing").
+#include <cookiejar/hunt.hpp>
+
+using namespace cj::hunt;
+
+const scenario cj::hunt::the_scenario = {
+    .capacity = 0,
+    .threads = {
+        thread{"producer 0", {}},
+    },
+};
