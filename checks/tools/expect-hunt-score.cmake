@@ -1,5 +1,5 @@
 # Runs a hunt program (a scenario linked with a lesson's hunt harness) and fails unless
-# the scenario scores nothing: every test case "the scenario catches ..." must have run,
+# the scenario scores nothing: every test case "a scenario catches ..." must have run,
 # through the runner, and failed with a record of its own (a crash, a hang or a missing
 # record is not a score of 0 but a broken check, and fails this test too).
 #
@@ -34,7 +34,7 @@ if(records GREATER 0)
     string(JSON kind ERROR_VARIABLE no_kind GET "${verdict}" records ${r} kind)
     string(JSON check GET "${verdict}" records ${r} check)
     string(JSON result GET "${verdict}" records ${r} outcome)
-    if(NOT check MATCHES "^the scenario catches ")
+    if(NOT check MATCHES "^a scenario catches ")
       continue()
     endif()
     math(EXPR scoring "${scoring} + 1")
@@ -50,7 +50,7 @@ if(records GREATER 0)
   endforeach()
 endif()
 if(scoring EQUAL 0)
-  message(FATAL_ERROR "${NAME}: no record of a test case \"the scenario catches ...\":\n${out}\n${err}")
+  message(FATAL_ERROR "${NAME}: no record of a test case \"a scenario catches ...\":\n${out}\n${err}")
 endif()
 if(wrong)
   message(FATAL_ERROR "${NAME}: the scenario scored where it must not:\n${wrong}all:\n${summary}")

@@ -4,10 +4,12 @@
 
 using namespace cj::hunt;
 
-const scenario cj::hunt::the_scenario = {
-    .capacity = 1,
-    .threads = {
-        thread{"idle 0", {}},
-        thread{"idle 1", {}},
+const scenarios cj::hunt::the_scenarios = {
+    scenario{
+        .capacity = 1,
+        .threads = {
+            thread{"idle 0", {}},
+            thread{"idle 1", {}},
+        },
     },
 };

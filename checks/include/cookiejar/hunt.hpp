@@ -4,19 +4,22 @@
 // A scenario says which threads run, which calls each one makes on one shared jar, how
 // big the jar is, and what the course judges after every schedule. It is data, not
 // code: the hunt's harness (checks/NN-topic/hunt_test.cpp, <cookiejar/hunt_check.hpp>)
-// reads it and runs it under the model checker, once on each hunt jar of the lesson
-// (lessons/NN-topic/hunt/*.hpp) and once on the reference jar. A jar is caught when
-// some schedule breaks a promise; the hunt scores a jar only if the same scenario
-// passes on the reference jar (a scenario that fails everywhere proves nothing).
+// reads it and runs it under the model checker on each hunt jar of the lesson
+// (lessons/NN-topic/hunt/*.hpp) and on the reference jar. A learner writes one to three
+// scenarios (often one per jar). A jar is caught when, in one of them, some schedule
+// breaks a promise; the hunt scores a jar only if every scenario passes on the
+// reference jar (a scenario that fails everywhere proves nothing).
 //
 //   #include <cookiejar/hunt.hpp>
 //   using namespace cj::hunt;
 //
-//   const scenario cj::hunt::the_scenario = {
-//       .capacity = 1,
-//       .threads = {
-//           thread{"producer 0", {put(1), put(2)}},
-//           thread{"consumer 0", {get(), get()}},
+//   const scenarios cj::hunt::the_scenarios = {
+//       scenario{
+//           .capacity = 1,
+//           .threads = {
+//               thread{"producer 0", {put(1), put(2)}},
+//               thread{"consumer 0", {get(), get()}},
+//           },
 //       },
 //   };
 //
@@ -55,6 +58,7 @@ inline constexpr std::size_t max_threads = 4;
 inline constexpr std::size_t max_calls_per_thread = 4;
 inline constexpr std::size_t max_calls = 10;
 inline constexpr std::size_t max_capacity = 4;
+inline constexpr std::size_t max_scenarios = 3;
 
 enum class action : unsigned char { put, get, try_put, try_get, size, close };
 
@@ -137,7 +141,29 @@ struct scenario {
     }
 };
 
-// The scenario a hunt runs: defined by the file the learner writes (lessons/NN-topic/hunt.cpp).
-extern const scenario the_scenario;
+// The scenarios of one hunt, in order.
+struct scenarios {
+    std::array<scenario, max_scenarios> list{};  // the first `count` (at most max_scenarios) are run
+    std::size_t count = 0;                       // as written: may exceed max_scenarios (then refused)
+
+    constexpr scenarios(std::initializer_list<scenario> written) {
+        for (const scenario& s : written) {
+            if (count < max_scenarios) list[count] = s;
+            ++count;
+        }
+    }
+    // Why the harness cannot run them, or nullptr (see scenario::problem).
+    template <std::size_t N>
+    [[nodiscard]] constexpr const char* problem(const std::array<action, N>& offered) const noexcept {
+        if (count == 0) return "there is no scenario: write at least one";
+        if (count > max_scenarios) return "there are more than 3 scenarios";
+        for (std::size_t i = 0; i < count; ++i)
+            if (const char* why = list[i].problem(offered)) return why;
+        return nullptr;
+    }
+};
+
+// What a hunt runs: defined by the file the learner writes (lessons/NN-topic/hunt.cpp).
+extern const scenarios the_scenarios;
 
 }  // namespace cj::hunt
