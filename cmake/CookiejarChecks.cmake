@@ -358,9 +358,10 @@ function(cookiejar_check_executable target analysis header)
 endfunction()
 
 # _cookiejar_hunt(<prefix> <dir> <harness source> <scope>): the lesson's hunt
-# (docs/how-the-checks-work.md, "Hunts"). The learner's scenario (lessons/NN-topic/hunt.cpp,
-# plain data: <cookiejar/hunt.hpp>) is compiled once, on its own, and linked with the
-# lesson's harness (checks/NN-topic/hunt_test.cpp, the model backend), which runs it on
+# (docs/how-the-checks-work.md, "Hunts"). The learner's scenarios (lessons/NN-topic/hunt.cpp,
+# plain data: <cookiejar/hunt.hpp>) are compiled once, on their own, and linked with the
+# lesson's harness (checks/NN-topic/hunt_test.cpp, on the backend of the lesson's model
+# checks: Relacy, or lesson 05's schedule explorer), which runs them on
 # every hunt jar and on the reference jar: a hunt jar's test case passes only when the
 # scenario catches that jar and passes on the reference. The harness is compiled once
 # per build (an edit of hunt.cpp recompiles only that small file and relinks).
@@ -383,10 +384,16 @@ function(_cookiejar_hunt prefix dir harness scope)
   if(NOT EXISTS "${reference}")
     set(reference "${lesson_header}")
   endif()
+  # The model checks' backend: Relacy, or the lesson's own (lesson 05's schedule explorer
+  # runs on the plain one, MODEL_BACKEND unit).
+  set(backend cookiejar_model)
+  if(COOKIEJAR_BACKEND_model)
+    set(backend ${COOKIEJAR_BACKEND_model})
+  endif()
   set(h ${prefix}_hunt_harness)
   add_library(${h} OBJECT "${harness}")
-  target_link_libraries(${h} PRIVATE cookiejar_model cookiejar_catch2)
-  cookiejar_precompiled_headers(${h} cookiejar_model)
+  target_link_libraries(${h} PRIVATE ${backend} cookiejar_catch2)
+  cookiejar_precompiled_headers(${h} ${backend})
   target_compile_definitions(${h} PRIVATE COOKIEJAR_BUFFER_HEADER="${reference}")
   # The hunt jars by their place in the repository ("lessons/02-lock/hunt/late_tail.hpp"),
   # which is how reports name their lines.
@@ -397,7 +404,7 @@ function(_cookiejar_hunt prefix dir harness scope)
     target_link_libraries(${t}_scenario PRIVATE cookiejar_library)
     target_compile_options(${t}_scenario PRIVATE -O0)
     add_executable(${t} $<TARGET_OBJECTS:${h}> $<TARGET_OBJECTS:${t}_scenario>)
-    target_link_libraries(${t} PRIVATE cookiejar_model ${COOKIEJAR_MAIN_model} cookiejar_catch2)
+    target_link_libraries(${t} PRIVATE ${backend} ${COOKIEJAR_MAIN_model} cookiejar_catch2)
     set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${scenario_src}")
   endmacro()
   if(scope STREQUAL "student")

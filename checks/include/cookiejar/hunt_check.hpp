@@ -1,24 +1,20 @@
 #pragma once
-// The hunts' harness: runs a learner's scenario (<cookiejar/hunt.hpp>) under the model
-// checker on one jar, and judges a hunt jar against the reference jar.
+// The hunts' harness on the Relacy model checker (lessons 02-04): runs a learner's
+// scenario (<cookiejar/hunt.hpp>) on one jar, each call made by the thread that the
+// scenario gives it, and judges a hunt jar against the reference jar.
 //
-//   hunt_catches<hunt_jar, reference_jar>(offered, "lessons/02-lock/hunt/late_tail.hpp", hint)
+//   cj::hunt::hunt_catches<hunt_jar, reference_jar>(offered, "lessons/02-lock/hunt/late_tail.hpp", hint);
+//   cj::hunt::passes_on_reference<reference_jar>(offered);
 //
-// is the body of one Catch2 test case (checks/NN-topic/hunt_test.cpp has one per hunt
-// jar). It passes only when
-//   1. the scenarios are ones the harness can run (hunt.hpp's limits, the lesson's calls),
-//   2. every schedule searched of every scenario passes on the reference jar, and
-//   3. in some scenario, some schedule breaks a promise on the hunt jar (it is caught).
-// Each step that fails is the test case's finding, in the learner's words: a scenario
-// that is refused, the schedule where the reference jar failed (the scenario asks for
-// something no jar can do), or, for a jar not caught, what kind of interleaving it
-// takes (the hint, which names no calls).
+// are the bodies of a hunt's Catch2 test cases (checks/NN-topic/hunt_test.cpp); what they
+// pass on is <cookiejar/detail/hunt_driver.hpp>'s.
 //
 // Who judges: the same searches as the lesson's model checks (<cookiejar/model_check.hpp>,
-// a smaller budget) and the same judges (<cookiejar/fifo_history.hpp>). The scenario is
-// data read at run time; the interpreter below makes the calls.
+// a smaller budget: hunt_budget()) and the same judges (<cookiejar/fifo_history.hpp>).
+// The scenario is data read at run time; the interpreter below makes the calls.
 //
 // Requires: the model backend (COOKIEJAR_MODEL); Catch2 (the test case's assertions).
+#include <cookiejar/detail/hunt_driver.hpp>
 #include <cookiejar/fifo_history.hpp>
 #include <cookiejar/hunt.hpp>
 #include <cookiejar/model_check.hpp>
@@ -227,120 +223,27 @@ cj::model::result run_with_threads(const std::string& name) {
     }
 }
 
-// The scenario, in the words of a report: "capacity 1; producer 0: try_put(1), try_put(2); ...".
-inline std::string describe(const scenario& s) {
-    std::string text = "capacity " + std::to_string(s.capacity);
-    for (std::size_t t = 0; t < s.thread_count(); ++t) {
-        text += std::string("; ") + s.threads[t].name + ":";
-        for (std::size_t k = 0; k < s.threads[t].count && k < max_calls_per_thread; ++k) {
-            const auto& c = s.threads[t].calls[k];
-            text += std::string(k == 0 ? " " : ", ") + name_of(c.what) + "(";
-            if (c.what == action::put || c.what == action::try_put) text += std::to_string(c.value);
-            text += ")";
-        }
-        if (s.threads[t].count == 0) text += " (no calls)";
-    }
-    if (!s.explainable) text += "; history not judged";
-    if (!s.every_cookie_once) text += "; leftovers not judged";
-    return text;
-}
-
-inline void report_problem(std::string promise, std::string message) {
-    cj::verdict::finding f;
-    f.from = cj::verdict::source::assertion;
-    f.promise = std::move(promise);
-    f.messages.push_back(std::move(message));
-    cj::verdict::report(std::move(f));
-}
-
 }  // namespace detail
 
-// The scenarios can run on a jar that offers `offered` calls: nothing, or why not.
-template <std::size_t N>
-[[nodiscard]] const char* refusal(const std::array<action, N>& offered) {
-    return the_scenarios.problem(offered);
-}
-
-// Runs one scenario on Jar.
-template <class Jar>
-cj::model::result run_scenario(const scenario& s, const std::string& name) {
-    detail::running = &s;
-    auto r = detail::run_with_threads<Jar>(name);
-    detail::running = nullptr;
-    return r;
-}
-
-namespace detail {
-
-// Prints the scenarios; false (and the finding) when the harness cannot run them.
-template <std::size_t N>
-bool runnable(const std::array<action, N>& offered) {
-    std::string all;
-    const std::size_t n = the_scenarios.count < max_scenarios ? the_scenarios.count : max_scenarios;
-    for (std::size_t i = 0; i < n; ++i) {
-        all += "scenario " + std::to_string(i + 1) + ": " + describe(the_scenarios.list[i]) + "\n";
+// The Relacy engine of the hunt driver.
+struct model_engine {
+    template <class Jar>
+    static cj::model::result run(const scenario& s, const std::string& test) {
+        detail::running = &s;
+        auto r = detail::run_with_threads<Jar>(test);
+        detail::running = nullptr;
+        return r;
     }
-    std::printf("%s", all.c_str());
-    if (const char* why = refusal(offered)) {
-        report_problem("the hunt cannot run these scenarios: " + std::string(why),
-                       "the scenarios (the lesson's hunt.cpp):\n" + all);
-        REQUIRE(why == nullptr);
-        return false;
-    }
-    return true;
-}
+};
 
-// Every scenario passes on ReferenceJar; else the first failure's report is printed and
-// is the test case's finding.
-template <class ReferenceJar>
-bool pass_on_reference(const std::string& test) {
-    for (std::size_t i = 0; i < the_scenarios.count; ++i) {
-        const auto reference = run_scenario<ReferenceJar>(the_scenarios.list[i], test);
-        if (!reference.passed()) {
-            std::printf("\nON THE REFERENCE JAR scenario %zu fails, so it would fail on any jar; every scenario "
-                        "must pass there:\n%s\n", i + 1, reference.report().c_str());
-            INFO("scenario " << i + 1 << " fails on the reference jar (the report above): it asks for something "
-                 "no jar can do");
-            REQUIRE(reference.passed());
-            return false;
-        }
-        std::printf("scenario %zu on the reference jar: passed (%s)\n", i + 1, reference.summary().c_str());
-    }
-    return true;
-}
-
-}  // namespace detail
-
-// The body of a hunt jar's test case (see the top of this file).
 template <class HuntJar, class ReferenceJar, std::size_t N>
 void hunt_catches(const std::array<action, N>& offered, const char* jar_file, const char* hint) {
-    if (!detail::runnable(offered)) return;
-    const std::string test = cj::testing::current_test_name();
-    // 1. The reference jar: every schedule of every scenario must pass.
-    if (!detail::pass_on_reference<ReferenceJar>(test)) return;
-    // 2. The hunt jar: some schedule of some scenario must break a promise.
-    for (std::size_t i = 0; i < the_scenarios.count; ++i) {
-        const auto hunted = run_scenario<HuntJar>(the_scenarios.list[i], test);
-        if (!hunted.passed()) {
-            std::printf("\nscenario %zu on %s: CAUGHT. The model checker's report:\n%s\n", i + 1, jar_file,
-                        hunted.report().c_str());
-            REQUIRE_FALSE(hunted.passed());  // the finding is the hunt's evidence, and the check passes
-            return;
-        }
-        std::printf("scenario %zu on %s: passed, not caught (%s)\n", i + 1, jar_file, hunted.summary().c_str());
-    }
-    std::printf("what it takes: %s\n", hint);
-    detail::report_problem(std::string("no scenario caught ") + jar_file + ": every schedule searched kept every promise",
-                           std::string("what it takes: ") + hint);
-    FAIL_CHECK("no scenario caught " << jar_file);
+    judge_hunt<model_engine, HuntJar, ReferenceJar>(offered, jar_file, hint);
 }
 
-// The body of the test case "every scenario passes on the reference jar".
 template <class ReferenceJar, std::size_t N>
 void passes_on_reference(const std::array<action, N>& offered) {
-    if (!detail::runnable(offered)) return;
-    if (!detail::pass_on_reference<ReferenceJar>(cj::testing::current_test_name())) return;
-    SUCCEED("every scenario passed on the reference jar");
+    judge_reference<model_engine, ReferenceJar>(offered);
 }
 
 }  // namespace cj::hunt

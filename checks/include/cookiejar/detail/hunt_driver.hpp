@@ -1,0 +1,130 @@
+#pragma once
+// The judging of a hunt, the same for every search engine (<cookiejar/hunt_check.hpp>:
+// the Relacy model checker, lessons 02-04; <cookiejar/hunt_async_check.hpp>: the event
+// loop's schedule explorer, lesson 05).
+//
+// An Engine is a type with
+//     template <class Jar> static Result run(const cj::hunt::scenario&, const std::string& test);
+// where Result has passed(), summary() and report(), and a failed run has handed its
+// finding (the failing schedule) to the running test case's record
+// (cj::verdict::report), as cj::model::check and cj::schedules::explore do.
+//
+// hunt_catches<Engine, HuntJar, ReferenceJar>(offered, jar_file, hint), the body of one
+// Catch2 test case, passes only when
+//   1. the scenarios are ones the harness can run (hunt.hpp's limits, the lesson's calls),
+//   2. every schedule searched of every scenario passes on the reference jar, and
+//   3. in some scenario, some schedule breaks a promise on the hunt jar (it is caught).
+// Each step that fails is the test case's finding, in the learner's words: scenarios
+// that are refused (and why), the schedule where the reference jar failed (a scenario
+// that asks for something no jar can do), or, for a jar not caught, what kind of
+// interleaving it takes (the hint, which names no calls).
+#include <cookiejar/hunt.hpp>
+#include <cookiejar/verdict.hpp>
+
+#include <cookiejar/catch.hpp>
+
+#include <array>
+#include <cstdio>
+#include <string>
+#include <utility>
+
+namespace cj::hunt {
+
+namespace detail {
+
+// The scenario, in the words of a report: "capacity 1; producer 0: try_put(1), try_put(2); ...".
+inline std::string describe(const scenario& s) {
+    std::string text = "capacity " + std::to_string(s.capacity);
+    for (std::size_t t = 0; t < s.thread_count(); ++t) {
+        text += std::string("; ") + s.threads[t].name + ":";
+        for (std::size_t k = 0; k < s.threads[t].count && k < max_calls_per_thread; ++k) {
+            const auto& c = s.threads[t].calls[k];
+            text += std::string(k == 0 ? " " : ", ") + name_of(c.what) + "(";
+            if (c.what == action::put || c.what == action::try_put) text += std::to_string(c.value);
+            text += ")";
+        }
+        if (s.threads[t].count == 0) text += " (no calls)";
+    }
+    if (!s.explainable) text += "; history not judged";
+    if (!s.every_cookie_once) text += "; leftovers not judged";
+    return text;
+}
+
+// A finding of the hunt's own (not a schedule's), for the next failed assertion to claim.
+inline void report_problem(std::string promise, std::string message) {
+    cj::verdict::finding f;
+    f.from = cj::verdict::source::assertion;
+    f.promise = std::move(promise);
+    f.messages.push_back(std::move(message));
+    cj::verdict::report(std::move(f));
+}
+
+// Prints the scenarios; false (and the finding) when the harness cannot run them.
+template <std::size_t N>
+bool runnable(const std::array<action, N>& offered) {
+    std::string all;
+    const std::size_t n = the_scenarios.count < max_scenarios ? the_scenarios.count : max_scenarios;
+    for (std::size_t i = 0; i < n; ++i) all += "scenario " + std::to_string(i + 1) + ": " + describe(the_scenarios.list[i]) + "\n";
+    std::printf("%s", all.c_str());
+    if (const char* why = the_scenarios.problem(offered)) {
+        report_problem("the hunt cannot run these scenarios: " + std::string(why),
+                       "the scenarios (the lesson's hunt.cpp):\n" + all);
+        REQUIRE(why == nullptr);
+        return false;
+    }
+    return true;
+}
+
+// Every scenario passes on ReferenceJar; else the first failure's report is printed and
+// is the test case's finding.
+template <class Engine, class ReferenceJar>
+bool pass_on_reference(const std::string& test) {
+    for (std::size_t i = 0; i < the_scenarios.count; ++i) {
+        const auto reference = Engine::template run<ReferenceJar>(the_scenarios.list[i], test);
+        if (!reference.passed()) {
+            std::printf("\nON THE REFERENCE JAR scenario %zu fails, so it would fail on any jar; every scenario "
+                        "must pass there:\n%s\n", i + 1, reference.report().c_str());
+            INFO("scenario " << i + 1 << " fails on the reference jar (the report above): it asks for something "
+                 "no jar can do");
+            REQUIRE(reference.passed());
+            return false;
+        }
+        std::printf("scenario %zu on the reference jar: passed\n%s", i + 1, reference.summary().c_str());
+    }
+    return true;
+}
+
+}  // namespace detail
+
+// The body of a hunt jar's test case (see the top of this file).
+template <class Engine, class HuntJar, class ReferenceJar, std::size_t N>
+void judge_hunt(const std::array<action, N>& offered, const char* jar_file, const char* hint) {
+    if (!detail::runnable(offered)) return;
+    const std::string test = cj::testing::current_test_name();
+    // 1. The reference jar: every schedule of every scenario must pass.
+    if (!detail::pass_on_reference<Engine, ReferenceJar>(test)) return;
+    // 2. The hunt jar: some schedule of some scenario must break a promise.
+    for (std::size_t i = 0; i < the_scenarios.count; ++i) {
+        const auto hunted = Engine::template run<HuntJar>(the_scenarios.list[i], test);
+        if (!hunted.passed()) {
+            std::printf("\nscenario %zu on %s: CAUGHT. The report:\n%s\n", i + 1, jar_file, hunted.report().c_str());
+            REQUIRE_FALSE(hunted.passed());  // the jar is caught: the check passes, its finding is dropped
+            return;
+        }
+        std::printf("scenario %zu on %s: passed, not caught\n%s", i + 1, jar_file, hunted.summary().c_str());
+    }
+    std::printf("what it takes: %s\n", hint);
+    detail::report_problem(std::string("no scenario caught ") + jar_file + ": every schedule searched kept every promise",
+                           std::string("what it takes: ") + hint);
+    FAIL_CHECK("no scenario caught " << jar_file);
+}
+
+// The body of the test case "every scenario passes on the reference jar".
+template <class Engine, class ReferenceJar, std::size_t N>
+void judge_reference(const std::array<action, N>& offered) {
+    if (!detail::runnable(offered)) return;
+    if (!detail::pass_on_reference<Engine, ReferenceJar>(cj::testing::current_test_name())) return;
+    SUCCEED("every scenario passed on the reference jar");
+}
+
+}  // namespace cj::hunt
