@@ -44,6 +44,8 @@ struct scratch_tree {
     write(root / "CMakeLists.txt", "project(x)\n");
     write(root / "CMakePresets.json", "{}\n");
     write(root / "lessons/02-lock/bounded_buffer.hpp", "// the student's, not judged\n");
+    write(root / "lessons/02-lock/hunt.cpp", "// the student's hunt scenarios, not judged\n");
+    write(root / "lessons/02-lock/hunt/late_tail.hpp", "// a hunt jar: it judges the student's scenarios\n");
   }
   ~scratch_tree() {
     std::error_code ec;
@@ -55,14 +57,15 @@ struct scratch_tree {
 
 }  // namespace
 
-TEST_CASE("grade.tamper.the manifest covers checks/, cmake/ and the top CMake files, not the command, scratch files or lessons",
+TEST_CASE("grade.tamper.the manifest covers checks/, cmake/, the top CMake files and hunt jars, not the command, scratch or the student's files",
           "[cli][grade]") {
   scratch_tree tree;
   write(tree.root / "checks/MANIFEST.sha256", "");
   CHECK(judged_files(tree.root) == std::vector<std::string>{"CMakeLists.txt", "CMakePresets.json",
                                                              "checks/02-lock/stress_test.cpp",
                                                              "checks/include/cookiejar/sync.hpp",
-                                                             "cmake/CookiejarChecks.cmake"});
+                                                             "cmake/CookiejarChecks.cmake",
+                                                             "lessons/02-lock/hunt/late_tail.hpp"});
 }
 
 TEST_CASE("grade.tamper.hashes are CMake's SHA-256, written as sha256sum writes them", "[cli][grade]") {
