@@ -91,13 +91,14 @@ TEST_CASE("grade.tamper.an untouched tree matches its manifest", "[cli][grade]")
   scratch_tree tree;
   write_manifest(tree.root);
   write(tree.root / "lessons/02-lock/bounded_buffer.hpp", "// the student's work changes; it is not judged\n");
+  write(tree.root / "lessons/02-lock/hunt.cpp", "// so do the student's hunt scenarios\n");
   write(tree.root / "checks/02-lock/.another.swp", "scratch");
   write(tree.root / "checks/cli/src/grade.cpp", "// a change to the command needs no new manifest\n");
   write(tree.root / "checks/cli/golden/new-case/verdict.json", "{}\n");
   const auto status = check_manifest(tree.root);
   CHECK(status.state == "matches");
-  CHECK(status.files == 5);
-  CHECK(status.summary == "checks/ matches the manifest (5 files)");
+  CHECK(status.files == 6);
+  CHECK(status.summary == "checks/ matches the manifest (6 files)");
 }
 
 TEST_CASE("grade.tamper.a changed, an added and a removed check file are each named", "[cli][grade]") {
@@ -112,6 +113,15 @@ TEST_CASE("grade.tamper.a changed, an added and a removed check file are each na
   CHECK(status.added == std::vector<std::string>{"checks/02-lock/always_pass.cpp"});
   CHECK(status.removed == std::vector<std::string>{"cmake/CookiejarChecks.cmake"});
   CHECK(status.summary == "checks/ differs from the manifest: 1 changed, 1 added, 1 removed");
+}
+
+TEST_CASE("grade.tamper.a hunt jar made easier to catch is named as changed", "[cli][grade]") {
+  scratch_tree tree;
+  write_manifest(tree.root);
+  write(tree.root / "lessons/02-lock/hunt/late_tail.hpp", "// now it throws from every call\n");
+  const auto status = check_manifest(tree.root);
+  CHECK(status.state == "differs");
+  CHECK(status.changed == std::vector<std::string>{"lessons/02-lock/hunt/late_tail.hpp"});
 }
 
 TEST_CASE("grade.tamper.a missing or malformed manifest is reported, never a crash", "[cli][grade]") {
