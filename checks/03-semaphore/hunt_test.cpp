@@ -20,18 +20,18 @@ constexpr std::array offered{action::put, action::get};
 
 }  // namespace
 
-TEST_CASE("every scenario passes on the reference jar", "[lesson03][hunt]") {
+TEST_CASE("every scenario passes on the reference jar", "[lesson03][model][hunt]") {
     cj::hunt::passes_on_reference<reference_jar>(offered);
 }
 
-TEST_CASE("a scenario catches the jar that frees a slot before it takes the cookie", "[lesson03][hunt]") {
+TEST_CASE("a scenario catches the jar that frees a slot before it takes the cookie", "[lesson03][model][hunt]") {
     cj::hunt::hunt_catches<lesson03::hunt::frees_before_taking::bounded_buffer<int>, reference_jar>(
         offered, "lessons/03-semaphore/hunt/frees_before_taking.hpp",
         "a thread must get through its wait and then be overtaken, between its first two steps, by a thread on "
         "the other side that waits for the very thing it just gave; that only happens when the jar is full");
 }
 
-TEST_CASE("a scenario catches the jar that copies a cookie and empties its slot apart", "[lesson03][hunt]") {
+TEST_CASE("a scenario catches the jar that copies a cookie and empties its slot apart", "[lesson03][model][hunt]") {
     cj::hunt::hunt_catches<lesson03::hunt::peeks_then_pops::bounded_buffer<int>, reference_jar>(
         offered, "lessons/03-semaphore/hunt/peeks_then_pops.hpp",
         "two threads on the same side must both be past their wait at once, the second one looking between the "

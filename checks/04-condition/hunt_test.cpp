@@ -20,18 +20,18 @@ constexpr std::array offered{action::put, action::get, action::close};
 
 }  // namespace
 
-TEST_CASE("every scenario passes on the reference jar", "[lesson04][hunt]") {
+TEST_CASE("every scenario passes on the reference jar", "[lesson04][model][hunt]") {
     cj::hunt::passes_on_reference<reference_jar>(offered);
 }
 
-TEST_CASE("a scenario catches the jar that wakes someone only when the jar was empty or full", "[lesson04][hunt]") {
+TEST_CASE("a scenario catches the jar that wakes someone only when the jar was empty or full", "[lesson04][model][hunt]") {
     cj::hunt::hunt_catches<lesson04::hunt::wakes_on_change_only::bounded_buffer<int>, reference_jar>(
         offered, "lessons/04-condition/hunt/wakes_on_change_only.hpp",
         "more than one thread must be asleep on the same side at once, and the other side must act twice before "
         "the one it woke runs; nothing else may come along later to wake the one left asleep");
 }
 
-TEST_CASE("a scenario catches the jar whose get() looks at close() only once", "[lesson04][hunt]") {
+TEST_CASE("a scenario catches the jar whose get() looks at close() only once", "[lesson04][model][hunt]") {
     cj::hunt::hunt_catches<lesson04::hunt::closed_checked_once::bounded_buffer<int>, reference_jar>(
         offered, "lessons/04-condition/hunt/closed_checked_once.hpp",
         "a thread must already be asleep when the jar's state changes in the one way its loop does not look at, "

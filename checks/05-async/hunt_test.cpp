@@ -20,18 +20,18 @@ constexpr std::array offered{action::put, action::get, action::size};
 
 }  // namespace
 
-TEST_CASE("every scenario passes on the reference jar", "[lesson05][hunt]") {
+TEST_CASE("every scenario passes on the reference jar", "[lesson05][model][hunt]") {
     cj::hunt::passes_on_reference<reference_jar>(offered);
 }
 
-TEST_CASE("a scenario catches the jar that hands cookies over through one mailbox", "[lesson05][hunt]") {
+TEST_CASE("a scenario catches the jar that hands cookies over through one mailbox", "[lesson05][model][hunt]") {
     cj::hunt::hunt_catches<lesson05::hunt::one_mailbox::bounded_buffer<int>, reference_jar>(
         offered, "lessons/05-async/hunt/one_mailbox.hpp",
         "more than one task must already be parked on the same side, and the other side must act twice before "
         "the first one it woke has run again");
 }
 
-TEST_CASE("a scenario catches the jar that lets others run before it counts a cookie", "[lesson05][hunt]") {
+TEST_CASE("a scenario catches the jar that lets others run before it counts a cookie", "[lesson05][model][hunt]") {
     cj::hunt::hunt_catches<lesson05::hunt::yields_before_counting::bounded_buffer<int>, reference_jar>(
         offered, "lessons/05-async/hunt/yields_before_counting.hpp",
         "a task must be stopped at its co_await while a second task on the same side runs the same function "

@@ -285,7 +285,7 @@ lesson_result run_lesson(const lesson_info& lesson, const run_options& options) 
       check = run_check(spec, lesson, build / "cookiejar-verdicts" / fmt::format("{}.json", i), rounds);
       const auto n = done.fetch_add(1) + 1;
       say(fmt::format("[{}/{}] lesson{} {}: {} ... {} ({:.1f} s)", n, specs->size(), lesson.number,
-                      cj::verdict::key_of(check.of), check.sentence, key_of(check.status), check.seconds));
+                      kind_of(check), check.sentence, key_of(check.status), check.seconds));
     }
   };
   std::error_code ec;

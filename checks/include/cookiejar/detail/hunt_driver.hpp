@@ -25,6 +25,7 @@
 
 #include <array>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <utility>
 
@@ -59,6 +60,38 @@ inline void report_problem(std::string promise, std::string message) {
     cj::verdict::report(std::move(f));
 }
 
+// A hunt's test case makes several searches (every scenario on the reference jar, then on
+// the hunt jar), numbered from 1 in that order. A failing one prints a replay line with
+// CJ_HUNT_STEP=<its number> before the search's own CJ_MODEL_REPLAY=...: with both set,
+// only that search runs, replaying the schedule (a replay string belongs to one search:
+// another scenario would not read it the same way). Reset at the start of a test case.
+inline unsigned search_number = 0;
+
+[[nodiscard]] inline bool skipped_in_replay(unsigned number) {
+    const char* replay = std::getenv("CJ_MODEL_REPLAY");
+    const char* step = std::getenv("CJ_HUNT_STEP");
+    if (replay == nullptr || *replay == '\0' || step == nullptr || *step == '\0') return false;
+    return std::strtoul(step, nullptr, 10) != number;
+}
+
+// The next search of the test case: Engine's run of `s` on Jar (a passed, empty result
+// when a replay of another search skips it).
+template <class Engine, class Jar>
+auto search(const scenario& s, const std::string& test) {
+    using result = decltype(Engine::template run<Jar>(s, test));
+    const unsigned number = ++search_number;
+    if (skipped_in_replay(number)) return result{};
+    return Engine::template run<Jar>(s, test);
+}
+
+// The line that replays a failed search of this test case.
+template <class Result>
+void print_replay(const Result& r) {
+    if (!r.replay_command.empty())
+        std::printf("replay exactly this search and schedule:\n    CJ_HUNT_STEP=%u %s\n", search_number,
+                    r.replay_command.c_str());
+}
+
 // Prints the scenarios; false (and the finding) when the harness cannot run them.
 template <std::size_t N>
 bool runnable(const std::array<action, N>& offered) {
@@ -67,6 +100,7 @@ bool runnable(const std::array<action, N>& offered) {
     for (std::size_t i = 0; i < n; ++i) all += "scenario " + std::to_string(i + 1) + ": " + describe(the_scenarios.list[i]) + "\n";
     std::printf("%s", all.c_str());
     if (const char* why = the_scenarios.problem(offered)) {
+        std::printf("the hunt cannot run these scenarios: %s\n", why);
         report_problem("the hunt cannot run these scenarios: " + std::string(why),
                        "the scenarios (the lesson's hunt.cpp):\n" + all);
         REQUIRE(why == nullptr);
@@ -80,10 +114,11 @@ bool runnable(const std::array<action, N>& offered) {
 template <class Engine, class ReferenceJar>
 bool pass_on_reference(const std::string& test) {
     for (std::size_t i = 0; i < the_scenarios.count; ++i) {
-        const auto reference = Engine::template run<ReferenceJar>(the_scenarios.list[i], test);
+        const auto reference = search<Engine, ReferenceJar>(the_scenarios.list[i], test);
         if (!reference.passed()) {
             std::printf("\nON THE REFERENCE JAR scenario %zu fails, so it would fail on any jar; every scenario "
                         "must pass there:\n%s\n", i + 1, reference.report().c_str());
+            print_replay(reference);
             INFO("scenario " << i + 1 << " fails on the reference jar (the report above): it asks for something "
                  "no jar can do");
             REQUIRE(reference.passed());
@@ -99,15 +134,17 @@ bool pass_on_reference(const std::string& test) {
 // The body of a hunt jar's test case (see the top of this file).
 template <class Engine, class HuntJar, class ReferenceJar, std::size_t N>
 void judge_hunt(const std::array<action, N>& offered, const char* jar_file, const char* hint) {
+    detail::search_number = 0;
     if (!detail::runnable(offered)) return;
     const std::string test = cj::testing::current_test_name();
     // 1. The reference jar: every schedule of every scenario must pass.
     if (!detail::pass_on_reference<Engine, ReferenceJar>(test)) return;
     // 2. The hunt jar: some schedule of some scenario must break a promise.
     for (std::size_t i = 0; i < the_scenarios.count; ++i) {
-        const auto hunted = Engine::template run<HuntJar>(the_scenarios.list[i], test);
+        const auto hunted = detail::search<Engine, HuntJar>(the_scenarios.list[i], test);
         if (!hunted.passed()) {
             std::printf("\nscenario %zu on %s: CAUGHT. The report:\n%s\n", i + 1, jar_file, hunted.report().c_str());
+            detail::print_replay(hunted);
             REQUIRE_FALSE(hunted.passed());  // the jar is caught: the check passes, its finding is dropped
             return;
         }
@@ -122,6 +159,7 @@ void judge_hunt(const std::array<action, N>& offered, const char* jar_file, cons
 // The body of the test case "every scenario passes on the reference jar".
 template <class Engine, class ReferenceJar, std::size_t N>
 void judge_reference(const std::array<action, N>& offered) {
+    detail::search_number = 0;
     if (!detail::runnable(offered)) return;
     if (!detail::pass_on_reference<Engine, ReferenceJar>(cj::testing::current_test_name())) return;
     SUCCEED("every scenario passed on the reference jar");
