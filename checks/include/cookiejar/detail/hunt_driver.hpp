@@ -100,8 +100,22 @@ bool runnable(const std::array<action, N>& offered) {
     for (std::size_t i = 0; i < n; ++i) all += "scenario " + std::to_string(i + 1) + ": " + describe(the_scenarios.list[i]) + "\n";
     std::printf("%s", all.c_str());
     if (const char* why = the_scenarios.problem(offered)) {
-        std::printf("the hunt cannot run these scenarios: %s\n", why);
-        report_problem("the hunt cannot run these scenarios: " + std::string(why),
+        // A call the jar does not have: which one, and what the jar offers.
+        std::string detail_text = why;
+        for (std::size_t i = 0; i < n; ++i)
+            for (std::size_t t = 0; t < the_scenarios.list[i].thread_count(); ++t)
+                for (std::size_t k = 0; k < the_scenarios.list[i].threads[t].count && k < max_calls_per_thread; ++k) {
+                    const action a = the_scenarios.list[i].threads[t].calls[k].what;
+                    bool ok = false;
+                    for (action o : offered) ok = ok || o == a;
+                    if (ok || detail_text != why) continue;
+                    detail_text += std::string(" (") + the_scenarios.list[i].threads[t].name + " calls " + name_of(a) +
+                                   "(); this jar offers";
+                    for (action o : offered) detail_text += std::string(" ") + name_of(o) + "()";
+                    detail_text += ")";
+                }
+        std::printf("the hunt cannot run these scenarios: %s\n", detail_text.c_str());
+        report_problem("the hunt cannot run these scenarios: " + detail_text,
                        "the scenarios (the lesson's hunt.cpp):\n" + all);
         REQUIRE(why == nullptr);
         return false;
