@@ -435,6 +435,12 @@ function(_cookiejar_hunt prefix dir harness scope)
     set_tests_properties("${prefix}.hunt.${sentence}" PROPERTIES LABELS "${prefix};hunt" TIMEOUT 300)
     add_dependencies(${prefix}_hunt_${name} cookiejar_run_check)
   endforeach()
+  # The score check itself must see a score: run on the reference hunt, it finds the jars caught.
+  add_test(NAME "${prefix}.hunt.the score check sees the jars the reference scenarios catch"
+    COMMAND ${CMAKE_COMMAND} "-DNAME=${prefix}.hunt.reference" "-DEXE=$<TARGET_FILE:${prefix}_solution_hunt>"
+            "-DRUNNER=${COOKIEJAR_RUN_CHECK}" -DINVERT=ON -P "${PROJECT_SOURCE_DIR}/checks/tools/expect-hunt-score.cmake")
+  set_tests_properties("${prefix}.hunt.the score check sees the jars the reference scenarios catch" PROPERTIES
+    LABELS "${prefix};hunt" TIMEOUT 300)
 endfunction()
 
 # cookiejar_lesson(

@@ -8,6 +8,9 @@
 #
 # Prints each test case's verdict and its first finding's words: what a learner with that
 # scenario would read.
+#
+# -DINVERT=ON checks this script itself: given a scenario that does score (the reference
+# hunt), it must find the jars it caught, and this run passes only if it does.
 cmake_minimum_required(VERSION 3.25)
 
 set(verdict_file "${CMAKE_CURRENT_BINARY_DIR}/${NAME}.verdict.json")
@@ -20,7 +23,7 @@ endif()
 file(READ "${verdict_file}" verdict)
 file(REMOVE "${verdict_file}")
 string(JSON outcome GET "${verdict}" outcome)
-if(NOT outcome STREQUAL "failed")
+if(NOT outcome STREQUAL "failed" AND NOT INVERT)
   message(FATAL_ERROR "${NAME}: the runner's verdict is '${outcome}', not 'failed' (every hunt test case must "
     "fail with a record):\n${out}\n${err}")
 endif()
@@ -51,6 +54,13 @@ if(records GREATER 0)
 endif()
 if(scoring EQUAL 0)
   message(FATAL_ERROR "${NAME}: no record of a test case \"a scenario catches ...\":\n${out}\n${err}")
+endif()
+if(INVERT)
+  if(NOT wrong)
+    message(FATAL_ERROR "${NAME}: a scenario that catches jars was found to score nothing:\n${summary}")
+  endif()
+  message(STATUS "${NAME}: the score check finds the jars this scenario catches, as it must:\n${wrong}")
+  return()
 endif()
 if(wrong)
   message(FATAL_ERROR "${NAME}: the scenario scored where it must not:\n${wrong}all:\n${summary}")
