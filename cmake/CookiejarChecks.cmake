@@ -381,8 +381,10 @@ endfunction()
 function(_cookiejar_hunt prefix dir harness scope)
   set(lesson_header "${PROJECT_SOURCE_DIR}/lessons/${dir}/bounded_buffer.hpp")
   set(reference "${PROJECT_SOURCE_DIR}/solutions/${dir}/bounded_buffer.hpp")
+  set(own_reference OFF)
   if(NOT EXISTS "${reference}")
     set(reference "${lesson_header}")
+    set(own_reference ON)
   endif()
   # The model checks' backend: Relacy, or the lesson's own (lesson 05's schedule explorer
   # runs on the plain one, MODEL_BACKEND unit).
@@ -395,6 +397,9 @@ function(_cookiejar_hunt prefix dir harness scope)
   target_link_libraries(${h} PRIVATE ${backend} cookiejar_catch2)
   cookiejar_precompiled_headers(${h} ${backend})
   target_compile_definitions(${h} PRIVATE COOKIEJAR_BUFFER_HEADER="${reference}")
+  if(own_reference)
+    target_compile_definitions(${h} PRIVATE COOKIEJAR_HUNT_OWN_REFERENCE)  # the report says so
+  endif()
   # The hunt jars by their place in the repository ("lessons/02-lock/hunt/late_tail.hpp"),
   # which is how reports name their lines.
   target_include_directories(${h} PRIVATE "${PROJECT_SOURCE_DIR}")
