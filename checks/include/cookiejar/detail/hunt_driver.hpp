@@ -150,11 +150,12 @@ bool pass_on_reference(const std::string& test) {
                             "must pass there:\n%s\n", i + 1, reference.report().c_str());
             }
             print_replay(reference);
-            if (reference_is_own_jar)
-                INFO("scenario " << i + 1 << " fails on your own jar, the reference jar here (the report above)");
-            else
-                INFO("scenario " << i + 1 << " fails on the reference jar (the report above): it asks for something "
-                     "no jar can do");
+            const std::string why =
+                "scenario " + std::to_string(i + 1) +
+                (reference_is_own_jar ? " fails on your own jar, the reference jar here (the report above)"
+                                      : " fails on the reference jar (the report above): it asks for something no "
+                                        "jar can do");
+            INFO(why);
             REQUIRE(reference.passed());
             return false;
         }
