@@ -3,8 +3,10 @@
 //
 // A scenario says which threads run, which calls each one makes on one shared jar, how
 // big the jar is, and what the course judges after every schedule. It is data, not
-// code: the hunt's harness (checks/NN-topic/hunt_test.cpp, <cookiejar/hunt_check.hpp>)
-// reads it and runs it under the model checker on each hunt jar of the lesson
+// code: the hunt's harness (checks/NN-topic/hunt_test.cpp, <cookiejar/hunt_check.hpp>;
+// lesson 05: <cookiejar/hunt_async_check.hpp>, where each thread is a task on the event
+// loop) reads it and runs it under the model checker (lesson 05: the schedule explorer)
+// on each hunt jar of the lesson
 // (lessons/NN-topic/hunt/*.hpp) and on the reference jar. A learner writes one to three
 // scenarios (often one per jar). A jar is caught when, in one of them, some schedule
 // breaks a promise; the hunt scores a jar only if every scenario passes on the
@@ -24,9 +26,9 @@
 //   };
 //
 // The calls (each lesson's jar offers some of them; the harness refuses the others):
-//   put(v) / get()          lessons 03-04: wait for room / for a cookie
+//   put(v) / get()          lessons 03-05: wait for room / for a cookie (05: co_awaited)
 //   try_put(v) / try_get()  lesson 02: answer at once (false / std::nullopt)
-//   size()                  lesson 02: how many cookies the jar holds
+//   size()                  lessons 02 and 05: how many cookies the jar holds
 //   close()                 lesson 04: no more cookies; waiting threads must give up
 //
 // What is judged (the course's own judges, the same as the lesson's model checks):
