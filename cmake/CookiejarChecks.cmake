@@ -270,8 +270,11 @@ endfunction()
 # a token. The runner's own limit comes 10 s before CTest's, so a check that never ends
 # gets the runner's verdict ("hang") rather than CTest's kill. No test has a
 # SKIP_RETURN_CODE: a status of the runner's that CTest took for "skipped" would pass.
+#
+# SOURCES <file>...: read the test cases from these files instead of the target's own
+# sources (a hunt program is made of object files: its harness's names are in its source).
 function(cookiejar_discover_tests target)
-  cmake_parse_arguments(D "" "PREFIX;TIMEOUT;ANALYSIS" "LABELS" ${ARGN})
+  cmake_parse_arguments(D "" "PREFIX;TIMEOUT;ANALYSIS" "LABELS;SOURCES" ${ARGN})
   if(NOT D_TIMEOUT)
     set(D_TIMEOUT 300)
   endif()
@@ -281,6 +284,9 @@ function(cookiejar_discover_tests target)
   math(EXPR runner_limit "${D_TIMEOUT} - 10")
   add_dependencies(${target} cookiejar_run_check)
   get_target_property(sources ${target} SOURCES)
+  if(D_SOURCES)
+    set(sources ${D_SOURCES})
+  endif()
   get_target_property(source_dir ${target} SOURCE_DIR)
   _cookiejar_definitions_of(${target} defined)
   set(names "")
@@ -354,6 +360,97 @@ function(cookiejar_check_executable target analysis header)
   endif()
 endfunction()
 
+# _cookiejar_hunt(<prefix> <dir> <harness source> <scope>): the lesson's hunt
+# (docs/how-the-checks-work.md, "Hunts"). The learner's scenarios (lessons/NN-topic/hunt.cpp,
+# plain data: <cookiejar/hunt.hpp>) are compiled once, on their own, and linked with the
+# lesson's harness (checks/NN-topic/hunt_test.cpp, on the backend of the lesson's model
+# checks: Relacy, or lesson 05's schedule explorer), which runs them on
+# every hunt jar and on the reference jar: a hunt jar's test case passes only when the
+# scenario catches that jar and passes on the reference. The harness is compiled once
+# per build (an edit of hunt.cpp recompiles only that small file and relinks).
+#
+# The reference jar is solutions/NN-topic/bounded_buffer.hpp. The students' edition has
+# no solutions/ (docs/instructors/make-student-edition.sh): there it is the learner's own
+# lessons/NN-topic/bounded_buffer.hpp, so a hunt scores once the learner's jar is right
+# (and a grader with the solutions judges against them).
+#
+# Student scope: lessonNN.student.hunt.<test case>, one CTest test each, like every check.
+# Repository scope: lessonNN.solution.hunt.<test case> (the reference scenario,
+# solutions/NN-topic/hunt.cpp: must pass every test case), and three scenarios that must
+# score nothing, each one CTest test (checks/tools/expect-hunt-score.cmake): the learner's
+# starting file, one that calls nothing (checks/common/hunt/calls_nothing.cpp), and one
+# that fails on the reference jar (checks/NN-topic/hunt/fails_everywhere.cpp, or
+# checks/common/hunt/refused.cpp when the lesson has none).
+function(_cookiejar_hunt prefix dir harness scope)
+  set(lesson_header "${PROJECT_SOURCE_DIR}/lessons/${dir}/bounded_buffer.hpp")
+  set(reference "${PROJECT_SOURCE_DIR}/solutions/${dir}/bounded_buffer.hpp")
+  set(own_reference OFF)
+  if(NOT EXISTS "${reference}")
+    set(reference "${lesson_header}")
+    set(own_reference ON)
+  endif()
+  # The model checks' backend: Relacy, or the lesson's own (lesson 05's schedule explorer
+  # runs on the plain one, MODEL_BACKEND unit).
+  set(backend cookiejar_model)
+  if(COOKIEJAR_BACKEND_model)
+    set(backend ${COOKIEJAR_BACKEND_model})
+  endif()
+  set(h ${prefix}_hunt_harness)
+  add_library(${h} OBJECT "${harness}")
+  target_link_libraries(${h} PRIVATE ${backend} cookiejar_catch2)
+  cookiejar_precompiled_headers(${h} ${backend})
+  target_compile_definitions(${h} PRIVATE COOKIEJAR_BUFFER_HEADER="${reference}")
+  if(own_reference)
+    target_compile_definitions(${h} PRIVATE COOKIEJAR_HUNT_OWN_REFERENCE)  # the report says so
+  endif()
+  # The hunt jars by their place in the repository ("lessons/02-lock/hunt/late_tail.hpp"),
+  # which is how reports name their lines.
+  target_include_directories(${h} PRIVATE "${PROJECT_SOURCE_DIR}")
+  # hunt_program(<target> <scenario source>): the harness with one scenario.
+  macro(_cookiejar_hunt_program t scenario_src)
+    add_library(${t}_scenario OBJECT "${scenario_src}")
+    target_link_libraries(${t}_scenario PRIVATE cookiejar_library)
+    target_compile_options(${t}_scenario PRIVATE -O0)
+    add_executable(${t} $<TARGET_OBJECTS:${h}> $<TARGET_OBJECTS:${t}_scenario>)
+    target_link_libraries(${t} PRIVATE ${backend} ${COOKIEJAR_MAIN_model} cookiejar_catch2)
+    set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${scenario_src}")
+  endmacro()
+  if(scope STREQUAL "student")
+    _cookiejar_hunt_program(${prefix}_student_hunt "${PROJECT_SOURCE_DIR}/lessons/${dir}/hunt.cpp")
+    cookiejar_discover_tests(${prefix}_student_hunt PREFIX "${prefix}.student.hunt." ANALYSIS model
+      SOURCES "${harness}" TIMEOUT 120 LABELS ${prefix} student hunt)
+    return()
+  endif()
+  _cookiejar_hunt_program(${prefix}_solution_hunt "${PROJECT_SOURCE_DIR}/solutions/${dir}/hunt.cpp")
+  cookiejar_discover_tests(${prefix}_solution_hunt PREFIX "${prefix}.solution.hunt." ANALYSIS model
+    SOURCES "${harness}" TIMEOUT 120 LABELS ${prefix} solution hunt)
+  set(fails "${CMAKE_CURRENT_SOURCE_DIR}/hunt/fails_everywhere.cpp")
+  if(NOT EXISTS "${fails}")
+    set(fails "${PROJECT_SOURCE_DIR}/checks/common/hunt/refused.cpp")
+  endif()
+  foreach(pair
+      "starter|${PROJECT_SOURCE_DIR}/lessons/${dir}/hunt.cpp|the starting scenario catches no jar"
+      "calls_nothing|${PROJECT_SOURCE_DIR}/checks/common/hunt/calls_nothing.cpp|a scenario that calls nothing catches no jar"
+      "fails_everywhere|${fails}|a scenario that fails on the solution scores nothing")
+    string(REPLACE "|" ";" pair "${pair}")
+    list(GET pair 0 name)
+    list(GET pair 1 src)
+    list(GET pair 2 sentence)
+    _cookiejar_hunt_program(${prefix}_hunt_${name} "${src}")
+    add_test(NAME "${prefix}.hunt.${sentence}"
+      COMMAND ${CMAKE_COMMAND} "-DNAME=${prefix}.hunt.${name}" "-DEXE=$<TARGET_FILE:${prefix}_hunt_${name}>"
+              "-DRUNNER=${COOKIEJAR_RUN_CHECK}" -P "${PROJECT_SOURCE_DIR}/checks/tools/expect-hunt-score.cmake")
+    set_tests_properties("${prefix}.hunt.${sentence}" PROPERTIES LABELS "${prefix};hunt" TIMEOUT 300)
+    add_dependencies(${prefix}_hunt_${name} cookiejar_run_check)
+  endforeach()
+  # The score check itself must see a score: run on the reference hunt, it finds the jars caught.
+  add_test(NAME "${prefix}.hunt.the score check sees the jars the reference scenarios catch"
+    COMMAND ${CMAKE_COMMAND} "-DNAME=${prefix}.hunt.reference" "-DEXE=$<TARGET_FILE:${prefix}_solution_hunt>"
+            "-DRUNNER=${COOKIEJAR_RUN_CHECK}" -DINVERT=ON -P "${PROJECT_SOURCE_DIR}/checks/tools/expect-hunt-score.cmake")
+  set_tests_properties("${prefix}.hunt.the score check sees the jars the reference scenarios catch" PROPERTIES
+    LABELS "${prefix};hunt" TIMEOUT 300)
+endfunction()
+
 # cookiejar_lesson(
 #   NUMBER 02 TOPIC lock
 #   UNIT <sources>  STRESS <sources>  MODEL <sources>   (any of them; each one executable)
@@ -361,6 +458,7 @@ endfunction()
 #                                                        plain unit backend instead of Relacy)
 #   HEADERS <header>...                                 (the course headers the chapter lets the file
 #                                                        include: the policy check, cmake/CookiejarPolicy.cmake)
+#   HUNT <source>                                       (the hunt's harness: _cookiejar_hunt above)
 #   DEMO <sources>)                                     (a demo program, std backend: built against
 #                                                        the lesson in the student scope and against
 #                                                        the solution, and run once as a test, in the
@@ -368,7 +466,7 @@ endfunction()
 #
 # Reads checks/NN-topic/mutants/manifest.json: which check must catch each mutant and the starter.
 function(cookiejar_lesson)
-  cmake_parse_arguments(L "" "NUMBER;TOPIC;MODEL_BACKEND" "UNIT;STRESS;MODEL;DEMO;HEADERS" ${ARGN})
+  cmake_parse_arguments(L "" "NUMBER;TOPIC;MODEL_BACKEND;HUNT" "UNIT;STRESS;MODEL;DEMO;HEADERS" ${ARGN})
   if(L_MODEL_BACKEND)
     set(COOKIEJAR_BACKEND_model cookiejar_${L_MODEL_BACKEND})
   endif()
@@ -448,6 +546,10 @@ function(cookiejar_lesson)
       target_compile_definitions(${prefix}_demo PRIVATE COOKIEJAR_BUFFER_HEADER="${lesson_header}")
     endif()
     _cookiejar_passing_variant(student "${lesson_header}")
+    if(L_HUNT)
+      get_filename_component(hunt_src "${L_HUNT}" ABSOLUTE)
+      _cookiejar_hunt(${prefix} ${dir} "${hunt_src}" student)
+    endif()
     return()
   endif()
 
@@ -458,6 +560,10 @@ function(cookiejar_lesson)
   endif()
 
   _cookiejar_passing_variant(solution "${solution_header}")
+  if(L_HUNT)
+    get_filename_component(hunt_src "${L_HUNT}" ABSOLUTE)
+    _cookiejar_hunt(${prefix} ${dir} "${hunt_src}" repository)
+  endif()
 
   set(manifest_file "${CMAKE_CURRENT_SOURCE_DIR}/mutants/manifest.json")
   set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${manifest_file}")

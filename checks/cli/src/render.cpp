@@ -60,7 +60,7 @@ std::string render_result(const lesson_result& r, const style& s) {
       ++passed;
       continue;
     }
-    out += "\n" + s.red(fmt::format("✗ {}", c.sentence)) + s.dim(fmt::format("  [{}, {}]", cj::verdict::key_of(c.of), key_of(c.status))) + "\n";
+    out += "\n" + s.red(fmt::format("✗ {}", c.sentence)) + s.dim(fmt::format("  [{}, {}]", kind_of(c), key_of(c.status))) + "\n";
     for (const auto& f : c.findings) {
       // The same problem in several checks is explained once.
       const auto key = f.property + "\n" + f.location;

@@ -134,4 +134,14 @@ struct lesson_result {
   double seconds = 0;
 };
 
+// What a student calls the check in a report: its analysis ("model"), or "hunt" for a
+// check of the learner's hunt scenarios (CTest name lessonNN.<variant>.hunt.<sentence>),
+// which the model checker or the schedule explorer runs.
+[[nodiscard]] inline std::string kind_of(const check_result& check) {
+  const auto first = check.name.find('.');
+  const auto second = first == std::string::npos ? first : check.name.find('.', first + 1);
+  if (second != std::string::npos && check.name.compare(second + 1, 5, "hunt.") == 0) return "hunt";
+  return cj::verdict::key_of(check.of);
+}
+
 }  // namespace cookiejar

@@ -437,7 +437,7 @@ lesson_result run_lesson(const lesson_info& lesson, const run_options& options) 
       const auto n = ++done;
       if (options.show_progress && options.progress != nullptr)
         *options.progress << fmt::format("[{}/{}] lesson{} {}: {} ... {} ({:.1f} s)", n, specs->size(),
-                                         lesson.number, cj::verdict::key_of(check.of), check.sentence,
+                                         lesson.number, kind_of(check), check.sentence,
                                          key_of(check.status), check.seconds)
                           << std::endl;
     }

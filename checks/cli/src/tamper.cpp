@@ -60,6 +60,11 @@ std::vector<std::string> judged_files(const fs::path& repo) {
   std::vector<std::string> files;
   add_tree(repo, "checks", files);
   add_tree(repo, "cmake", files);
+  // The hunt jars (lessons/NN-topic/hunt/): they sit beside the learner's files to be
+  // read, but judge the learner's scenarios, so they are judging files too.
+  std::error_code ec;
+  for (const auto& lesson : fs::directory_iterator(repo / "lessons", ec))
+    if (lesson.is_directory()) add_tree(repo, fs::relative(lesson.path(), repo) / "hunt", files);
   for (const char* top : {"CMakeLists.txt", "CMakePresets.json"}) {
     if (fs::is_regular_file(repo / top)) files.emplace_back(top);
   }

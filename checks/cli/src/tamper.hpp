@@ -6,9 +6,11 @@
 // regular file under checks/ (the check sources, the harness headers, grading.json, the
 // runner, the lessons' CMake files) except the command's own tree checks/cli/, plus
 // cmake/, CMakeLists.txt and CMakePresets.json (they decide what the checks build
-// against). Left out: checks/cli/ (the command only reads the verdicts the runner
-// writes, so changing it, its tests or its goldens needs no new manifest),
-// checks/MANIFEST.sha256 itself, and any path with a component that starts with '.'
+// against), and the hunt jars lessons/*/hunt/ (they judge a learner's hunt scenarios;
+// the learner's own hunt.cpp beside them is not judged). Left out: checks/cli/ (the
+// command only reads the verdicts the runner writes, so changing it, its tests or its
+// goldens needs no new manifest), checks/MANIFEST.sha256 itself, and any path with a
+// component that starts with '.'
 // (editor and file-manager scratch such as .swp files or .DS_Store).
 //
 // The manifest is checks/MANIFEST.sha256, one "<hash>  <path>" line per file, sorted

@@ -44,6 +44,8 @@ struct scratch_tree {
     write(root / "CMakeLists.txt", "project(x)\n");
     write(root / "CMakePresets.json", "{}\n");
     write(root / "lessons/02-lock/bounded_buffer.hpp", "// the student's, not judged\n");
+    write(root / "lessons/02-lock/hunt.cpp", "// the student's hunt scenarios, not judged\n");
+    write(root / "lessons/02-lock/hunt/late_tail.hpp", "// a hunt jar: it judges the student's scenarios\n");
   }
   ~scratch_tree() {
     std::error_code ec;
@@ -55,14 +57,15 @@ struct scratch_tree {
 
 }  // namespace
 
-TEST_CASE("grade.tamper.the manifest covers checks/, cmake/ and the top CMake files, not the command, scratch files or lessons",
+TEST_CASE("grade.tamper.the manifest covers checks/, cmake/, the top CMake files and hunt jars, not the command, scratch or the student's files",
           "[cli][grade]") {
   scratch_tree tree;
   write(tree.root / "checks/MANIFEST.sha256", "");
   CHECK(judged_files(tree.root) == std::vector<std::string>{"CMakeLists.txt", "CMakePresets.json",
                                                              "checks/02-lock/stress_test.cpp",
                                                              "checks/include/cookiejar/sync.hpp",
-                                                             "cmake/CookiejarChecks.cmake"});
+                                                             "cmake/CookiejarChecks.cmake",
+                                                             "lessons/02-lock/hunt/late_tail.hpp"});
 }
 
 TEST_CASE("grade.tamper.hashes are CMake's SHA-256, written as sha256sum writes them", "[cli][grade]") {
@@ -88,13 +91,14 @@ TEST_CASE("grade.tamper.an untouched tree matches its manifest", "[cli][grade]")
   scratch_tree tree;
   write_manifest(tree.root);
   write(tree.root / "lessons/02-lock/bounded_buffer.hpp", "// the student's work changes; it is not judged\n");
+  write(tree.root / "lessons/02-lock/hunt.cpp", "// so do the student's hunt scenarios\n");
   write(tree.root / "checks/02-lock/.another.swp", "scratch");
   write(tree.root / "checks/cli/src/grade.cpp", "// a change to the command needs no new manifest\n");
   write(tree.root / "checks/cli/golden/new-case/verdict.json", "{}\n");
   const auto status = check_manifest(tree.root);
   CHECK(status.state == "matches");
-  CHECK(status.files == 5);
-  CHECK(status.summary == "checks/ matches the manifest (5 files)");
+  CHECK(status.files == 6);
+  CHECK(status.summary == "checks/ matches the manifest (6 files)");
 }
 
 TEST_CASE("grade.tamper.a changed, an added and a removed check file are each named", "[cli][grade]") {
@@ -109,6 +113,15 @@ TEST_CASE("grade.tamper.a changed, an added and a removed check file are each na
   CHECK(status.added == std::vector<std::string>{"checks/02-lock/always_pass.cpp"});
   CHECK(status.removed == std::vector<std::string>{"cmake/CookiejarChecks.cmake"});
   CHECK(status.summary == "checks/ differs from the manifest: 1 changed, 1 added, 1 removed");
+}
+
+TEST_CASE("grade.tamper.a hunt jar made easier to catch is named as changed", "[cli][grade]") {
+  scratch_tree tree;
+  write_manifest(tree.root);
+  write(tree.root / "lessons/02-lock/hunt/late_tail.hpp", "// now it throws from every call\n");
+  const auto status = check_manifest(tree.root);
+  CHECK(status.state == "differs");
+  CHECK(status.changed == std::vector<std::string>{"lessons/02-lock/hunt/late_tail.hpp"});
 }
 
 TEST_CASE("grade.tamper.a missing or malformed manifest is reported, never a crash", "[cli][grade]") {

@@ -1,0 +1,39 @@
+// Lesson 04, the hunt (lessons/04-condition/HUNT.md): write scenarios that make the model
+// checker catch each jar in lessons/04-condition/hunt/, while they still pass on a
+// correct jar.
+//
+// A scenario is data: the jar's capacity (1 to 4), and up to 4 threads, each with a name
+// and up to 4 calls it makes in order (10 calls in all). You may write up to 3 scenarios
+// (one per jar is often easiest): a jar is caught if one of them catches it, and every
+// one of them must pass on a correct jar. Lesson 04's jar offers
+//     put(cookie)   get()   close()
+// put and get wait (for room, for a cookie) while the jar is open; once it is closed,
+// put is false and get is std::nullopt when nothing is left.
+// After every schedule the model checker tries, the course judges (checks/include/cookiejar/hunt.hpp):
+//     explainable        the results can be explained by the calls coming one at a time;
+//     every_cookie_once  every cookie that went in came out exactly once (the judge takes
+//                        out what is left at the end);
+//     always             nobody is left waiting forever, and no call throws.
+// A scenario in which a get() can never be served (no cookie and no close()) waits
+// forever on every jar, the correct one too: it scores nothing.
+//
+// Run it: cookiejar check 04 (the checks named "hunt"), or
+//     cmake --workflow --preset lesson-04
+// The report says which jar your scenarios caught, and for a jar they missed what kind of
+// interleaving it takes.
+//
+// The scenario below is the first one anyone would write. It catches neither jar: read
+// the jars, work out which interleaving breaks each one, and change it (or add one).
+#include <cookiejar/hunt.hpp>
+
+using namespace cj::hunt;
+
+const scenarios cj::hunt::the_scenarios = {
+    scenario{
+        .capacity = 1,
+        .threads = {
+            thread{"producer 0", {put(1)}},
+            thread{"consumer 0", {get()}},
+        },
+    },
+};
