@@ -382,6 +382,8 @@ endfunction()
 # that fails on the reference jar (checks/NN-topic/hunt/fails_everywhere.cpp, or
 # checks/common/hunt/refused.cpp when the lesson has none).
 function(_cookiejar_hunt prefix dir harness scope)
+  string(SUBSTRING "${prefix}" 6 -1 nn)  # lessonNN
+  cookiejar_hunt_policy_checks(NUMBER ${nn} DIR ${dir})
   set(lesson_header "${PROJECT_SOURCE_DIR}/lessons/${dir}/bounded_buffer.hpp")
   set(reference "${PROJECT_SOURCE_DIR}/solutions/${dir}/bounded_buffer.hpp")
   set(own_reference OFF)

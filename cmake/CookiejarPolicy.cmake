@@ -103,9 +103,49 @@ endfunction()
 
 # _cookiejar_policy_test(<NN> <variant> <file> <--allow header>...)
 function(_cookiejar_policy_test nn variant file)
-  set(name "lesson${nn}.${variant}.policy.${COOKIEJAR_POLICY_SENTENCE}")
+  _cookiejar_policy_test_named(${nn} ${variant} "${file}" "${COOKIEJAR_POLICY_SENTENCE}" ${ARGN})
+endfunction()
+
+# _cookiejar_policy_test_named(<NN> <variant> <file> <sentence> <--allow header>...)
+function(_cookiejar_policy_test_named nn variant file sentence)
+  set(name "lesson${nn}.${variant}.policy.${sentence}")
   # Through the runner, like every check: it passes on the policy check's record only.
+  # The last --check-name is the one the check's record names.
   add_test(NAME "${name}" COMMAND "${COOKIEJAR_RUN_CHECK}" --analysis policy --timeout 110 --
-    ${COOKIEJAR_POLICY_COMMAND} --file "${file}" ${ARGN})
+    ${COOKIEJAR_POLICY_COMMAND} --check-name "${sentence}" --file "${file}" ${ARGN})
   set_tests_properties("${name}" PROPERTIES LABELS "lesson${nn};${variant};policy" TIMEOUT 120)
+endfunction()
+
+# The learner's hunt (lessons/NN-topic/hunt.cpp) is code that runs inside the hunt's
+# checks, like the jar: the same rules judge it, with <cookiejar/hunt.hpp> the one course
+# header it may include. A refused hunt.cpp, like a refused jar, makes every check of the
+# lesson score 0 (checks/cli/src/grade.cpp).
+set(COOKIEJAR_HUNT_POLICY_SENTENCE "hunt.cpp keeps to the rules of the course")
+
+# cookiejar_hunt_policy_checks(NUMBER <NN> DIR <NN-topic>): the policy check of the
+# learner's hunt.cpp (student scope); of the reference and starting ones, and a hunt.cpp
+# that ends the process (checks/common/hunt/ends_the_process.cpp) refused (repository scope).
+function(cookiejar_hunt_policy_checks)
+  cmake_parse_arguments(P "" "NUMBER;DIR" "" ${ARGN})
+  set(allow --allow cookiejar/hunt.hpp)
+  if(COOKIEJAR_SCOPE STREQUAL "student")
+    _cookiejar_policy_test_named(${P_NUMBER} student "${PROJECT_SOURCE_DIR}/lessons/${P_DIR}/hunt.cpp"
+      "${COOKIEJAR_HUNT_POLICY_SENTENCE}" ${allow})
+    return()
+  endif()
+  _cookiejar_policy_test_named(${P_NUMBER} solution "${PROJECT_SOURCE_DIR}/solutions/${P_DIR}/hunt.cpp"
+    "${COOKIEJAR_HUNT_POLICY_SENTENCE}" ${allow})
+  _cookiejar_policy_test_named(${P_NUMBER} starter "${PROJECT_SOURCE_DIR}/lessons/${P_DIR}/hunt.cpp"
+    "${COOKIEJAR_HUNT_POLICY_SENTENCE}" ${allow})
+  # Refused, with a policy_violation finding in the record (checks/tools/expect-caught.cmake).
+  set(policy_args ${COOKIEJAR_POLICY_COMMAND} --check-name "${COOKIEJAR_HUNT_POLICY_SENTENCE}"
+    --file "${PROJECT_SOURCE_DIR}/checks/common/hunt/ends_the_process.cpp" ${allow})
+  list(POP_FRONT policy_args policy_exe)
+  string(REPLACE ";" "|" policy_args "${policy_args}")
+  set(test_name "lesson${P_NUMBER}.adversarial.hunt_ends_the_process.is_refused_by_the_policy_check")
+  add_test(NAME "${test_name}"
+    COMMAND ${CMAKE_COMMAND} "-DNAME=lesson${P_NUMBER}.adversarial.hunt_ends_the_process" -DEXPECTED=policy
+            "-DCHECKS=policy=${policy_exe}" "-DPOLICY_ARGS=${policy_args}" -DBUG=policy_violation -DOUTCOMES=failed
+            "-DRUNNER=${COOKIEJAR_RUN_CHECK}" -P "${PROJECT_SOURCE_DIR}/checks/tools/expect-caught.cmake")
+  set_tests_properties("${test_name}" PROPERTIES LABELS "lesson${P_NUMBER};adversarial;policy;hunt" TIMEOUT 300)
 endfunction()

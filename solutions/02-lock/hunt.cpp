@@ -4,7 +4,7 @@
 
 using namespace cj::hunt;
 
-const scenarios cj::hunt::the_scenarios = {
+const scenarios the_scenarios = {
     // FIX(1): late_tail.hpp. Room for two cookies, so two producers can both be inside
     // try_put at once: the second takes the lock between the first one's two critical
     // sections, before tail_ has moved on, and fills the same slot.

@@ -4,7 +4,7 @@
 
 using namespace cj::hunt;
 
-const scenarios cj::hunt::the_scenarios = {
+const scenarios the_scenarios = {
     // FIX(1): frees_before_taking.hpp. A full jar of one, and a consumer that has given
     // the slot back but not yet taken the cookie: the producer's second put() fills that
     // slot over the cookie still in it.

@@ -4,7 +4,7 @@
 
 using namespace cj::hunt;
 
-const scenarios cj::hunt::the_scenarios = {
+const scenarios the_scenarios = {
     // FIX(1): wakes_on_change_only.hpp. Two consumers asleep on an empty jar; the first
     // put wakes one, the second put (the jar was not empty) wakes nobody, and the
     // other consumer sleeps beside a cookie. No close(): it would wake everyone.

@@ -4,7 +4,7 @@
 
 using namespace cj::hunt;
 
-const scenarios cj::hunt::the_scenarios = {
+const scenarios the_scenarios = {
     // FIX(1): one_mailbox.hpp. Two consumers parked on an empty jar before the producer
     // runs; its two puts both go to the mailbox, the second over the first, before
     // either consumer runs again: cookie 1 is lost, and one consumer parks for good.

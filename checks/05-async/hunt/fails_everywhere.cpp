@@ -5,7 +5,7 @@
 
 using namespace cj::hunt;
 
-const scenarios cj::hunt::the_scenarios = {
+const scenarios the_scenarios = {
     scenario{
         .capacity = 1,
         .threads = {

@@ -106,20 +106,20 @@ void print_replay(const Result& r) {
 template <std::size_t N>
 bool runnable(const std::array<action, N>& offered) {
     std::string all;
-    const std::size_t n = the_scenarios.count < max_scenarios ? the_scenarios.count : max_scenarios;
-    for (std::size_t i = 0; i < n; ++i) all += "scenario " + std::to_string(i + 1) + ": " + describe(the_scenarios.list[i]) + "\n";
+    const std::size_t n = ::the_scenarios.count < max_scenarios ? ::the_scenarios.count : max_scenarios;
+    for (std::size_t i = 0; i < n; ++i) all += "scenario " + std::to_string(i + 1) + ": " + describe(::the_scenarios.list[i]) + "\n";
     std::printf("%s", all.c_str());
-    if (const char* why = the_scenarios.problem(offered)) {
+    if (const char* why = ::the_scenarios.problem(offered)) {
         // A call the jar does not have: which one, and what the jar offers.
         std::string detail_text = why;
         for (std::size_t i = 0; i < n; ++i)
-            for (std::size_t t = 0; t < the_scenarios.list[i].thread_count(); ++t)
-                for (std::size_t k = 0; k < the_scenarios.list[i].threads[t].count && k < max_calls_per_thread; ++k) {
-                    const action a = the_scenarios.list[i].threads[t].calls[k].what;
+            for (std::size_t t = 0; t < ::the_scenarios.list[i].thread_count(); ++t)
+                for (std::size_t k = 0; k < ::the_scenarios.list[i].threads[t].count && k < max_calls_per_thread; ++k) {
+                    const action a = ::the_scenarios.list[i].threads[t].calls[k].what;
                     bool ok = false;
                     for (action o : offered) ok = ok || o == a;
                     if (ok || detail_text != why) continue;
-                    detail_text += std::string(" (") + the_scenarios.list[i].threads[t].name + " calls " + name_of(a) +
+                    detail_text += std::string(" (") + ::the_scenarios.list[i].threads[t].name + " calls " + name_of(a) +
                                    "(); this jar offers";
                     for (action o : offered) detail_text += std::string(" ") + name_of(o) + "()";
                     detail_text += ")";
@@ -137,8 +137,8 @@ bool runnable(const std::array<action, N>& offered) {
 // is the test case's finding.
 template <class Engine, class ReferenceJar>
 bool pass_on_reference(const std::string& test) {
-    for (std::size_t i = 0; i < the_scenarios.count; ++i) {
-        const auto reference = search<Engine, ReferenceJar>(the_scenarios.list[i], test);
+    for (std::size_t i = 0; i < ::the_scenarios.count; ++i) {
+        const auto reference = search<Engine, ReferenceJar>(::the_scenarios.list[i], test);
         if (!reference.passed()) {
             if (reference_is_own_jar) {
                 std::printf("\nON YOUR OWN JAR (the reference jar here: this copy of the course has no solutions/) "
@@ -175,8 +175,8 @@ void judge_hunt(const std::array<action, N>& offered, const char* jar_file, cons
     // 1. The reference jar: every schedule of every scenario must pass.
     if (!detail::pass_on_reference<Engine, ReferenceJar>(test)) return;
     // 2. The hunt jar: some schedule of some scenario must break a promise.
-    for (std::size_t i = 0; i < the_scenarios.count; ++i) {
-        const auto hunted = detail::search<Engine, HuntJar>(the_scenarios.list[i], test);
+    for (std::size_t i = 0; i < ::the_scenarios.count; ++i) {
+        const auto hunted = detail::search<Engine, HuntJar>(::the_scenarios.list[i], test);
         if (!hunted.passed()) {
             std::printf("\nscenario %zu on %s: CAUGHT. The report:\n%s\n", i + 1, jar_file, hunted.report().c_str());
             detail::print_replay(hunted);
