@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # How long does a student wait for a verdict? Measured in a scratch clone of this
 # repository's HEAD, for each lesson:
-#   cold      `cmake --workflow --preset lesson-NN` from a fresh clone, the solution in place;
+#   cold      `cmake --workflow --preset lesson-NN` from a fresh clone, the solution (and the
+#             reference hunt scenarios) in place;
 #   warm      the same after appending one line to the student file, split into configure,
 #             compile, link (with Catch2's test discovery when it runs at build time) and test,
 #             and the CPU seconds it took (what a quiet two-core machine would halve, at best);
@@ -100,6 +101,8 @@ for n in "${lessons[@]}"; do
   dir=$(cd "$course/lessons" && ls -d "$n"-*)
   student="$course/lessons/$dir/bounded_buffer.hpp"
   cp "$course/solutions/$dir/bounded_buffer.hpp" "$student"
+  # The hunt's checks pass only with scenarios that catch its jars: the reference ones.
+  [[ ! -f "$course/solutions/$dir/hunt.cpp" ]] || cp "$course/solutions/$dir/hunt.cpp" "$course/lessons/$dir/hunt.cpp"
   cd "$course"
   log="$scratch/lesson-$n.log"
 
@@ -128,7 +131,7 @@ for n in "${lessons[@]}"; do
   echo "// and one more" >>"$student"
   read -r first check_all < <(first_verdict "$log" ./cookiejar check "$n")
 
-  git checkout -q -- "lessons/$dir/bounded_buffer.hpp"
+  git checkout -q -- "lessons/$dir"
   cmake --build --preset "lesson-$n" >>"$log" 2>&1
   junit="$scratch/starter-$n.xml"
   t0=$(now)
