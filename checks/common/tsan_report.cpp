@@ -341,10 +341,27 @@ void read_access(void* report, int index, access& a) noexcept {
 // thread's held set (detail/held_mutexes.hpp) is its share of the report's list and
 // access 1 has the rest. Known only when access 0 really is this thread's and the set
 // is complete; otherwise the locks are left out and `note` says so.
-void write_accesses(verdict::json_writer& w, int count, text<256>& note) noexcept {
+bool lock_split_known(int count) noexcept {
     bool split_known = count == 2 && is_this_thread(accesses[0].tid);
     for (int i = 0; i < mutex_count; ++i)
         if (cj::stress::held::holds(mutexes[i].address) == cj::stress::held::answer::unknown) split_known = false;
+    return split_known;
+}
+
+// The access a race's location names: the one that held no lock when the other held one
+// (where a lock is missing, whichever of the two came second: which one ThreadSanitizer
+// catches in the act is up to the schedule), else the access caught in the act (0).
+int located_access(int count) noexcept {
+    if (!lock_split_known(count)) return 0;
+    bool current_locked = false, previous_locked = false;
+    for (int i = 0; i < mutex_count; ++i)
+        (cj::stress::held::holds(mutexes[i].address) == cj::stress::held::answer::yes ? current_locked
+                                                                                      : previous_locked) = true;
+    return current_locked && !previous_locked ? 1 : 0;
+}
+
+void write_accesses(verdict::json_writer& w, int count, text<256>& note) noexcept {
+    const bool split_known = lock_split_known(count);
     w.begin_array("accesses");
     for (int m = 0; m < count; ++m) {
         w.begin_object();
@@ -496,10 +513,11 @@ __attribute__((flatten)) void write_report(void* report) noexcept {
     w->field("promise", promise.view());
     if (kind && kind->bug_class != verdict::bug::none) w->field("bug_class", verdict::key_of(kind->bug_class));
 
-    // location: the student's line of the current access, or of the lock that closed the cycle
+    // location: the student's line of the access without a lock (located_access), or of
+    // the lock that closed the cycle
     location.found = false;
     if (is_cycle) find_cycle_location(report, c, location);
-    else if (access_count > 0) find_code_place(accesses[0].trace, max_trace, location);
+    else if (access_count > 0) find_code_place(accesses[located_access(access_count)].trace, max_trace, location);
     write_place(*w, "location", location);
 
     text<256> note;
