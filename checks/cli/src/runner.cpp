@@ -394,21 +394,23 @@ lesson_result run_lesson(const lesson_info& lesson, const run_options& options) 
   }
   result.checks.resize(specs->size());
 
-  // The stages: each one's programs (those Ninja knows how to build), built in turn.
+  // The stages: each one's programs (those Ninja knows how to build), built in turn; a
+  // check whose program Ninja does not name waits for the last stage, the whole build.
   constexpr int stages = 4;
   std::array<std::vector<std::string>, stages> targets;
   const auto buildable = ninja_outputs(build);
+  std::vector<int> stage_of_check(specs->size(), stages);
   std::vector<std::size_t> order(specs->size());
   for (std::size_t i = 0; i < specs->size(); ++i) {
     order[i] = i;
-    auto& stage = targets[static_cast<std::size_t>(stage_of((*specs)[i].of))];
     const auto target = program_target((*specs)[i], build);
-    if (buildable.contains(target) && std::find(stage.begin(), stage.end(), target) == stage.end())
-      stage.push_back(target);
+    if (!buildable.contains(target)) continue;
+    stage_of_check[i] = stage_of((*specs)[i].of);
+    auto& stage = targets[static_cast<std::size_t>(stage_of_check[i])];
+    if (std::find(stage.begin(), stage.end(), target) == stage.end()) stage.push_back(target);
   }
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-    return stage_of((*specs)[a].of) < stage_of((*specs)[b].of);
-  });
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return stage_of_check[a] < stage_of_check[b]; });
 
   // Guarded by stage_mutex: how many stages are built, and why the build stopped.
   std::mutex stage_mutex;
@@ -426,7 +428,7 @@ lesson_result run_lesson(const lesson_info& lesson, const run_options& options) 
       const auto& spec = (*specs)[i];
       {
         std::unique_lock lock(stage_mutex);
-        stage_built.wait(lock, [&] { return build_error || built > stage_of(spec.of); });
+        stage_built.wait(lock, [&] { return build_error || built > stage_of_check[i]; });
         if (build_error) return;
       }
       const int rounds = spec.of == analysis::stress ? std::max(1, options.stress_rounds) : 1;
