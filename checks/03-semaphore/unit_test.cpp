@@ -3,8 +3,10 @@
 // Most checks run on one thread and never call put() on a full jar or get() on an
 // empty one, so a correct jar never makes them wait. The checks named "... waits ..."
 // start a second thread that must block, look after a pause that it has not
-// returned, then let it go. A call that blocks forever ends the check after 10 s with
-// a picture of who waits for what (the per-test watchdog of the shared Catch2 main).
+// returned, then let it go. A call that blocks in a wait no running thread can end is
+// reported at once by the deadlock detector, with a picture of who waits for what; one
+// that never returns otherwise (a busy loop) ends the check after 10 s (the per-test
+// watchdog of the shared Catch2 main).
 #include COOKIEJAR_BUFFER_HEADER
 
 #include <cookiejar/catch.hpp>
@@ -60,7 +62,7 @@ public:
               cj::stress::mark_this_thread_finished();
           }) {}
     ~call_on_another_thread() {
-        if (thread_.joinable()) thread_.join();
+        if (thread_.joinable()) join();
     }
     call_on_another_thread(const call_on_another_thread&) = delete;
     call_on_another_thread& operator=(const call_on_another_thread&) = delete;
@@ -72,8 +74,13 @@ public:
         std::this_thread::sleep_for(wait);
         return returned_.load();
     }
-    // Waits for it to return (if it never does, the per-test watchdog reports the hang).
-    void join() { thread_.join(); }
+    // Waits for it to return. While this thread only joins, the deadlock detector judges
+    // the helper: blocked in a wait that no running thread can end, it is reported at once
+    // (a busy loop that never returns is the per-test watchdog's, after 10 s).
+    void join() {
+        cj::stress::joining_scope joining;
+        thread_.join();
+    }
     [[nodiscard]] const Result& result() const { return result_; }
     [[nodiscard]] const std::string& error() const { return error_; }
     // What the call did, in words (after join()).
