@@ -98,6 +98,13 @@ target_sources(cookiejar_main_tsan PRIVATE "${PROJECT_SOURCE_DIR}/checks/common/
 set_source_files_properties("${PROJECT_SOURCE_DIR}/checks/common/tsan_report.cpp" PROPERTIES COMPILE_OPTIONS
   "-fno-sanitize=thread;-O1")
 
+# The stress harness's run (checks/common/stress_run.cpp): compiled once per build, like the
+# main, and reached from each stress check through cj::stress::run<Buffer, Ops>. In every
+# check it was most of the compile of the one file that includes the student's header.
+add_library(cookiejar_stress_run STATIC "${PROJECT_SOURCE_DIR}/checks/common/stress_run.cpp")
+target_link_libraries(cookiejar_stress_run PUBLIC cookiejar_stress)
+target_link_libraries(cookiejar_main_tsan PUBLIC cookiejar_stress_run)
+
 # The runner every check runs through (checks/tools/run_check.cpp): it gives the check a
 # record file and a token, and passes it only on a record that says so. Its own
 # process: no student code runs in it.
