@@ -292,11 +292,36 @@ struct search_limits {
 };
 inline search_limits limits;
 
-// The scenario as the searches run it: before every schedule, the budgets are looked at
-// (a search over its budget ends there, at the start of a schedule, so no schedule is
-// cut in the middle) and the schedule's early timeouts are handed out.
-template <class Scenario>
-struct harnessed : Scenario {
+// The scenario as the searches run it. Relacy's engine is a template of the test's type;
+// instantiated for each scenario, it was most of the compile of every model program (the
+// one file that includes the student's header). So the searches run one test type per
+// thread count, compiled once per build (checks/common/model_run.cpp): `erased_scenario<N>`,
+// which holds the running scenario in place (no allocation: Relacy would count it) and
+// reaches it through `scenario_calls`, made by check<Scenario>.
+struct scenario_calls {
+    void (*construct)(void* room);
+    void (*destroy)(void* room) noexcept;
+    void (*before)(void* room);
+    void (*after)(void* room);
+    void (*invariant)(void* room);
+    void (*thread)(void* room, unsigned index);
+};
+inline const scenario_calls* running_scenario = nullptr;  // set by check(), before the searches
+inline constexpr std::size_t scenario_room = 16384;       // bytes: the largest scenario must fit
+inline constexpr rl::thread_id_t max_scenario_threads = 4;
+
+template <rl::thread_id_t Threads>
+struct erased_scenario : rl::test_suite<erased_scenario<Threads>, Threads> {
+    alignas(std::max_align_t) unsigned char room[scenario_room];
+
+    erased_scenario() { running_scenario->construct(room); }
+    ~erased_scenario() { running_scenario->destroy(room); }
+    erased_scenario(const erased_scenario&) = delete;
+    erased_scenario& operator=(const erased_scenario&) = delete;
+
+    // Before every schedule, the budgets are looked at (a search over its budget ends
+    // there, at the start of a schedule, so no schedule is cut in the middle) and the
+    // schedule's early timeouts are handed out.
     void before() {
         ++limits.begun;
         // Not in Relacy's replay of a failing schedule (collecting its history): a budget
@@ -310,8 +335,11 @@ struct harnessed : Scenario {
         // Once stopped, Relacy's replay of the "failing" schedule stops at the same place.
         if (limits.stopped != search_end::finished) rl::ctx().rl_until("budget", RL_INFO);
         timing.early_left = timing.early_per_schedule;
-        Scenario::before();
+        running_scenario->before(room);
     }
+    void after() { running_scenario->after(room); }
+    void invariant() { running_scenario->invariant(room); }
+    void thread(unsigned index) { running_scenario->thread(room, index); }
 };
 
 // rl::simulate, with our schedulers (<cookiejar/detail/model_schedulers.hpp>).
@@ -336,12 +364,36 @@ bool simulate(rl::test_params& params) {
     return res == rl::test_result_success;
 }
 
+// One search of the running scenario, which has `threads` threads (1 to
+// max_scenario_threads): simulate<erased_scenario<threads>, ...>. Defined in
+// checks/common/model_run.cpp.
+bool search(rl::thread_id_t threads, search_kind kind, rl::test_params& params);
+
+// The calls of erased_scenario to a Scenario.
+template <class Scenario>
+inline constexpr scenario_calls calls_of{
+    [](void* room) { new (room) Scenario(); },
+    [](void* room) noexcept { static_cast<Scenario*>(room)->~Scenario(); },
+    [](void* room) { static_cast<Scenario*>(room)->before(); },
+    [](void* room) { static_cast<Scenario*>(room)->after(); },
+    [](void* room) { static_cast<Scenario*>(room)->invariant(); },
+    [](void* room, unsigned index) { static_cast<Scenario*>(room)->thread(index); },
+};
+
 }  // namespace detail
 
 // Runs the scenario: the bounded search, then the random search; stops at the first failure.
 // `test_name` is how to select this check again (for the replay command).
 template <class Scenario>
 result check(const std::string& test_name, budget b = {}) {
+    static_assert(Scenario::params::dynamic_thread_count == 0 &&
+                      Scenario::params::expected_result == rl::test_result_success,
+                  "cj::model::check: a scenario has static threads only, and must pass");
+    static_assert(Scenario::params::thread_count >= 1 &&
+                      Scenario::params::thread_count <= detail::max_scenario_threads,
+                  "cj::model::check: a scenario has 1 to detail::max_scenario_threads threads");
+    static_assert(sizeof(Scenario) <= detail::scenario_room && alignof(Scenario) <= alignof(std::max_align_t),
+                  "cj::model::check: the scenario is larger than detail::scenario_room");
     // CJ_MODEL_SECONDS overrides the time budget (to see what a shorter one covers, or to
     // give a slow machine more).
     if (const char* env = std::getenv("CJ_MODEL_SECONDS"); env != nullptr && *env != '\0') {
@@ -376,10 +428,9 @@ result check(const std::string& test_name, budget b = {}) {
         p.progress_stream = &quiet;
         if (!initial.empty()) p.initial_state = initial;
         const auto t0 = std::chrono::steady_clock::now();
-        constexpr rl::thread_id_t threads = Scenario::params::thread_count;
-        const bool ok = kind == search_kind::bounded
-                            ? detail::simulate<detail::harnessed<Scenario>, detail::bounded_scheduler<threads>>(p)
-                            : detail::simulate<detail::harnessed<Scenario>, detail::random_scheduler<threads>>(p);
+        detail::running_scenario = &detail::calls_of<Scenario>;
+        const bool ok = detail::search(Scenario::params::thread_count, kind, p);
+        detail::running_scenario = nullptr;
         const auto t1 = std::chrono::steady_clock::now();
         const search_end stopped = detail::limits.stopped;
         detail::limits.stopped = search_end::finished;
