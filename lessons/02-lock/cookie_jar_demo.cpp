@@ -46,9 +46,14 @@ int main(int argc, char** argv) {
         std::puts(line.c_str());
     };
 
-    // A jar with a leaked lock makes everyone wait forever; say so instead of hanging.
     std::atomic<bool> finished{false};
+    // A jar that leaves every thread waiting for good is reported at once, with who waits
+    // for what: this demo is built on the checks' cj:: primitives (without their noise),
+    // whose deadlock detector watches every wait. This thread only keeps the time, and
+    // the main thread only joins, so they tell the detector they are no way out. What
+    // the detector cannot see (a thread spinning forever) this watchdog stops after 10 s.
     std::thread watchdog([&] {
+        cj::stress::count_this_thread_out();
         for (int tick = 0; tick < 200 && !finished.load(); ++tick)
             std::this_thread::sleep_for(std::chrono::milliseconds(50));
         if (finished.load()) return;
@@ -83,7 +88,10 @@ int main(int argc, char** argv) {
             }
         });
     }
-    for (auto& t : threads) t.join();
+    {
+        cj::stress::joining_scope joining;
+        for (auto& t : threads) t.join();
+    }
     finished.store(true);
     watchdog.join();
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

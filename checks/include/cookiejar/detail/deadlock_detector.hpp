@@ -83,12 +83,13 @@ inline constexpr int confirm_ms = 100;        // a stuck state must last this lo
         }
         picture = wait_for_picture();
     }
+    // Outside a check (a lesson's demo) there is no check to name.
     std::fprintf(stderr,
-                 "\ncookiejar: DEADLOCK in \"%s\"\n"
+                 "\ncookiejar: DEADLOCK%s%s%s\n"
                  "%s (reported %.2f s after it arose); the threads, and what they wait for:\n%s\n"
                  "A thread blocked forever is a deadlock or a lost wake-up. The model check of this\n"
                  "lesson can usually show the interleaving that leads here.\n",
-                 *check ? check : "the check", what_words, stuck_for_seconds, picture.c_str());
+                 *check ? " in \"" : "", check, *check ? "\"" : "", what_words, stuck_for_seconds, picture.c_str());
     cj::ending::end_process(cj::verdict::exit_code::deadlock);
 }
 
