@@ -80,7 +80,8 @@ target_compile_options(cookiejar_model_flags INTERFACE -O0 -g -Wno-unused-parame
 # The searches (checks/common/model_run.cpp): Relacy's engine, compiled once per build for
 # each thread count instead of once per scenario in every model program (lesson 04's
 # model file: 5.8 s of CPU before).
-add_library(cookiejar_model_run STATIC "${PROJECT_SOURCE_DIR}/checks/common/model_run.cpp")
+# Built only for the programs that link it (lesson 05's checks, on the schedule explorer, never do).
+add_library(cookiejar_model_run STATIC EXCLUDE_FROM_ALL "${PROJECT_SOURCE_DIR}/checks/common/model_run.cpp")
 target_link_libraries(cookiejar_model_run PUBLIC cookiejar_model_flags)
 # At -O1, unlike the scenarios: compiled once, it is where the searches spend their time
 # (lesson 04's eight model checks: 8.4 s at -O0, 4.2-4.6 s at -O1; the file compiles in
@@ -97,7 +98,8 @@ target_link_libraries(cookiejar_model INTERFACE cookiejar_model_flags cookiejar_
 add_library(cookiejar_main_plain OBJECT "${PROJECT_SOURCE_DIR}/checks/common/catch_main.cpp")
 target_link_libraries(cookiejar_main_plain PUBLIC cookiejar_catch2 cookiejar_library)
 target_link_libraries(cookiejar_main_plain PUBLIC Threads::Threads)
-add_library(cookiejar_main_tsan OBJECT "${PROJECT_SOURCE_DIR}/checks/common/catch_main.cpp")
+# Built only for the programs that link it (lesson 01 has no stress checks).
+add_library(cookiejar_main_tsan OBJECT EXCLUDE_FROM_ALL "${PROJECT_SOURCE_DIR}/checks/common/catch_main.cpp")
 target_link_libraries(cookiejar_main_tsan PUBLIC cookiejar_catch2 cookiejar_stress)
 # A source's options come after the target's (cookiejar_stress's -O1): this one wins.
 set_source_files_properties("${PROJECT_SOURCE_DIR}/checks/common/catch_main.cpp" PROPERTIES COMPILE_OPTIONS -O0)
@@ -112,8 +114,9 @@ set_source_files_properties("${PROJECT_SOURCE_DIR}/checks/common/tsan_report.cpp
 # The stress harness's run (checks/common/stress_run.cpp): compiled once per build, like the
 # main, and reached from each stress check through cj::stress::run<Buffer, Ops>. In every
 # check it was most of the compile of the one file that includes the student's header.
-add_library(cookiejar_stress_run STATIC "${PROJECT_SOURCE_DIR}/checks/common/stress_run.cpp")
-target_link_libraries(cookiejar_stress_run PUBLIC cookiejar_stress)
+# Built only for the programs that link it (a lesson without stress checks never compiles it).
+add_library(cookiejar_stress_run STATIC EXCLUDE_FROM_ALL "${PROJECT_SOURCE_DIR}/checks/common/stress_run.cpp")
+target_link_libraries(cookiejar_stress_run PUBLIC cookiejar_stress PRIVATE cookiejar_catch2)
 target_link_libraries(cookiejar_main_tsan PUBLIC cookiejar_stress_run)
 
 # The runner every check runs through (checks/tools/run_check.cpp): it gives the check a
@@ -164,6 +167,10 @@ function(cookiejar_precompiled_headers target backend)
   endif()
   target_precompile_headers(${target} REUSE_FROM ${host})
 endfunction()
+# The stress run starts from the stress checks' precompiled headers too (same flags): its
+# compile no longer parses them again, and it waits for them instead of delaying them.
+cookiejar_precompiled_headers(cookiejar_stress_run cookiejar_stress)
+set_target_properties(cookiejar_stress_pch PROPERTIES EXCLUDE_FROM_ALL ON)  # made here, wanted only with it
 
 # _cookiejar_definitions_of(<target> <out>): the names of the macros <target> compiles
 # with: its own definitions and those its libraries pass on (INTERFACE_COMPILE_DEFINITIONS,
