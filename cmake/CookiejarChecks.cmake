@@ -486,7 +486,7 @@ endfunction()
 #   HEADERS <header>...                                 (the course headers the chapter lets the file
 #                                                        include: the policy check, cmake/CookiejarPolicy.cmake)
 #   HUNT <source>                                       (the hunt's harness: _cookiejar_hunt above)
-#   DEMO <sources>)                                     (a demo program, std backend: built against
+#   DEMO <sources>)                                     (a demo program, unit backend: built against
 #                                                        the lesson in the student scope and against
 #                                                        the solution, and run once as a test, in the
 #                                                        repository scope)
