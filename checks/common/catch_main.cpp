@@ -110,19 +110,10 @@ void watchdog_loop() {
         const double ran = std::chrono::duration<double>(std::chrono::steady_clock::now() - watch.started).count();
         if (ran < watch.limit_seconds) continue;
         cj::ending::wait_for_sanitizer_report();  // a race being reported was found first
-        if (auto* w = cj::verdict::begin_ending_record(cj::verdict::outcome::hang)) {
-            char promise[700];
-            std::snprintf(promise, sizeof promise,
-                          "the check ran for %.0f s, its limit, without finishing: a call that never returns", ran);
-            w->begin_array("findings");
-            w->begin_object();
-            w->field("source", cj::verdict::key_of(cj::verdict::source::watchdog));
-            w->field("promise", promise);
-            cj::stress::write_hang(*w);
-            w->end_object();
-            w->end_array();
-            cj::verdict::finish_ending_record(*w);
-        }
+        char promise[700];
+        std::snprintf(promise, sizeof promise,
+                      "the check ran for %.0f s, its limit, without finishing: a call that never returns", ran);
+        cj::stress::write_hang_record(cj::verdict::source::watchdog, promise);
         std::fprintf(stderr,
                      "\ncookiejar watchdog: HANG - test case \"%s\" has run for %.0f s (its limit).\n"
                      "Threads blocked in cj:: calls, and what they wait for:\n%s\n"

@@ -36,20 +36,11 @@ public:
                       last_change = now;
                   } else if (!done_ && std::chrono::duration<double>(now - last_change).count() > stall_seconds) {
                       cj::ending::wait_for_sanitizer_report();  // a race being reported was found first
-                      if (auto* w = cj::verdict::begin_ending_record(cj::verdict::outcome::hang)) {
-                          char promise[900];
-                          std::snprintf(promise, sizeof promise,
-                                        "no cookie moved for %.1f s in the stress run (%s): threads blocked forever",
-                                        stall_seconds, configuration.c_str());
-                          w->begin_array("findings");
-                          w->begin_object();
-                          w->field("source", cj::verdict::key_of(cj::verdict::source::watchdog));
-                          w->field("promise", promise);
-                          cj::stress::write_hang(*w);
-                          w->end_object();
-                          w->end_array();
-                          cj::verdict::finish_ending_record(*w);
-                      }
+                      char promise[900];
+                      std::snprintf(promise, sizeof promise,
+                                    "no cookie moved for %.1f s in the stress run (%s): threads blocked forever",
+                                    stall_seconds, configuration.c_str());
+                      cj::stress::write_hang_record(cj::verdict::source::watchdog, promise);
                       std::fprintf(stderr,
                                    "\ncookiejar watchdog: HANG in \"%s\" (%s)\n"
                                    "no cookie moved for %.1f s; the threads still running, and what they wait for:\n%s\n"

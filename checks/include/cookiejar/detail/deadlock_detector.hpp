@@ -69,18 +69,9 @@ inline constexpr int confirm_ms = 100;        // a stuck state must last this lo
     std::string picture;
     {
         registry_guard g;  // no waitable is destroyed while the picture is read
-        if (auto* w = cj::verdict::begin_ending_record(cj::verdict::outcome::hang)) {
-            char promise[700];
-            std::snprintf(promise, sizeof promise, "deadlock: %s (reported %.2f s after it arose)", what_words, stuck_for_seconds);
-            w->begin_array("findings");
-            w->begin_object();
-            w->field("source", cj::verdict::key_of(cj::verdict::source::deadlock));
-            w->field("promise", promise);
-            write_hang(*w, bug_of(what));
-            w->end_object();
-            w->end_array();
-            cj::verdict::finish_ending_record(*w);
-        }
+        char promise[700];
+        std::snprintf(promise, sizeof promise, "deadlock: %s (reported %.2f s after it arose)", what_words, stuck_for_seconds);
+        write_hang_record(cj::verdict::source::deadlock, promise, bug_of(what));
         picture = wait_for_picture();
     }
     // Outside a check (a lesson's demo) there is no check to name.

@@ -207,4 +207,21 @@ inline void write_hang(cj::verdict::json_writer& w, cj::verdict::bug known = cj:
     w.end_array();
 }
 
+// The check's last record, for a hang that ends the process: outcome hang, one finding
+// from `from` (a watchdog, the deadlock detector) with its promise and the wait-for
+// picture (write_hang). Nothing when no record is kept or another ending wrote first.
+inline void write_hang_record(cj::verdict::source from, const char* promise,
+                              cj::verdict::bug known = cj::verdict::bug::none) noexcept {
+    auto* w = cj::verdict::begin_ending_record(cj::verdict::outcome::hang);
+    if (w == nullptr) return;
+    w->begin_array("findings");
+    w->begin_object();
+    w->field("source", cj::verdict::key_of(from));
+    w->field("promise", promise);
+    write_hang(*w, known);
+    w->end_object();
+    w->end_array();
+    cj::verdict::finish_ending_record(*w);
+}
+
 }  // namespace cj::stress
