@@ -150,8 +150,10 @@ set(COOKIEJAR_PCH_cookiejar_stress
 set(COOKIEJAR_PCH_cookiejar_model
   <cookiejar/model_check.hpp> <cookiejar/fifo_history.hpp> <cookiejar/catch.hpp>)
 set(COOKIEJAR_PCH_HOST_SOURCE "${CMAKE_BINARY_DIR}/cookiejar_pch_host.cpp")
-file(WRITE "${COOKIEJAR_PCH_HOST_SOURCE}"
-  "// The precompiled headers' own program (cmake/CookiejarChecks.cmake): nothing else in it.\n")
+# Written only when its text changes (file(CONFIGURE)), so that the configure step every
+# workflow runs first does not make each backend's host object out of date.
+file(CONFIGURE OUTPUT "${COOKIEJAR_PCH_HOST_SOURCE}"
+  CONTENT "// The precompiled headers' own program (cmake/CookiejarChecks.cmake): nothing else in it.\n")
 
 # cookiejar_precompiled_headers(<target> <backend>): <target>'s sources start from <backend>'s
 # precompiled headers (made the first time one is asked for).
@@ -569,6 +571,9 @@ function(cookiejar_lesson)
     # Unoptimised: it is compiled again at each edit of the student's file, and a few
     # cookies need no speed (lesson 04's: 2.6 CPU s at -O2, 1.7 s at -O0).
     target_compile_options(${prefix}_demo PRIVATE -O0)
+    # And from the unit checks' precompiled headers (same backend, same flags): the demo's
+    # compile reads only its own file and the student's.
+    cookiejar_precompiled_headers(${prefix}_demo cookiejar_unit)
     set_target_properties(${prefix}_demo PROPERTIES OUTPUT_NAME "${prefix}-demo")
   endif()
 
