@@ -296,7 +296,13 @@ std::string run_sequence(std::uint32_t seed, std::size_t capacity) {
     std::deque<int> model;
     bool closed = false;
     const int close_at = steps / 4 + static_cast<int>(d.roll(steps));  // past the end for about a third
-    std::deque<std::string> recent;                                    // the last steps, for the story
+    struct done_step {  // one of the last steps, put in words only if the story is told
+        int step;
+        operation op;
+        int id;
+        std::string actual;
+    };
+    std::deque<done_step> recent;
     int next_id = 1;
     int put_percent = 50;
     int phase_left = 0;
@@ -307,7 +313,8 @@ std::string run_sequence(std::uint32_t seed, std::size_t capacity) {
                         "\n  the model expected:     " + expected + "\n  the bounded_buffer did: " + actual +
                         "\n  the model holds, oldest first: " + describe(model) + (closed ? ", closed" : ", open") +
                         "\n  the steps before it:\n";
-        for (const auto& r : recent) s += "    " + r + "\n";
+        for (const auto& r : recent)
+            s += "    step " + std::to_string(r.step) + ": " + describe(r.op, r.id) + " -> " + r.actual + "\n";
         return s + "  (the seeds are fixed: every run repeats this exact sequence)";
     };
 
@@ -360,7 +367,7 @@ std::string run_sequence(std::uint32_t seed, std::size_t capacity) {
             }
         }
         if (actual != expected) return story(step, op, id, expected, actual);
-        recent.push_back("step " + std::to_string(step) + ": " + describe(op, id) + " -> " + actual);
+        recent.push_back({step, op, id, std::move(actual)});
         if (recent.size() > 12) recent.pop_front();
     }
     return "";

@@ -1,6 +1,9 @@
 // The model harness's searches (checks/include/cookiejar/model_check.hpp): Relacy's engine
 // with the course's schedulers, instantiated once per build for each thread count, on the
 // scenario that cj::model::check<Scenario> has put in place (detail::erased_scenario).
+// With COOKIEJAR_MODEL_RUN, the model backend's cj::mutex and cj::condition_variable are
+// defined here too (<cookiejar/detail/sync_model.hpp>): at -O1, with Relacy's calls inlined.
+#define COOKIEJAR_MODEL_RUN 1
 #include <cookiejar/model_check.hpp>
 
 #include <stdexcept>

@@ -11,7 +11,6 @@
 // Fixed-size storage only: the model checker runs this inside a simulation, where
 // heap use is tracked.
 
-#include <array>
 #include <cstddef>
 #include <cstdio>
 
@@ -98,7 +97,7 @@ public:
 
 private:
     struct model {  // a one-thread bounded FIFO
-        std::array<int, MaxOps> items{};
+        int items[MaxOps] = {};
         std::size_t head = 0, count = 0, capacity = 0;
         bool blocking = false;
         bool closed = false;
@@ -152,7 +151,9 @@ private:
     }
 
     semantics semantics_;
-    std::array<op, MaxOps> ops_{};
+    // Plain arrays, not std::array: the model scenarios are compiled at -O0, where each
+    // std::array subscript is a call, and this search runs after every schedule.
+    op ops_[MaxOps] = {};
     std::size_t count_ = 0;
     unsigned clock_ = 0;  // logical time: one tick per call start or end
 };

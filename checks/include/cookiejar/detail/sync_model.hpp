@@ -133,11 +133,12 @@ public:
     mutex(const mutex&) = delete;
     mutex& operator=(const mutex&) = delete;
 
-    void lock(cj::source_location loc = cj::source_location::current()) { m_.lock(model::info(loc)); }
-    [[nodiscard]] bool try_lock(cj::source_location loc = cj::source_location::current()) {
-        return m_.try_lock(model::info(loc));
-    }
-    void unlock(cj::source_location loc = cj::source_location::current()) { m_.unlock(model::info(loc)); }
+    // Defined in checks/common/model_run.cpp, compiled once at -O1 with Relacy's engine:
+    // called at every step of every schedule, they are where the scenarios (compiled at
+    // -O0) spent much of their time.
+    void lock(cj::source_location loc = cj::source_location::current());
+    [[nodiscard]] bool try_lock(cj::source_location loc = cj::source_location::current());
+    void unlock(cj::source_location loc = cj::source_location::current());
 
     // For cj::condition_variable only: Relacy's condition variable locks and unlocks it.
     rl::mutex& native() noexcept { return m_; }
@@ -160,16 +161,11 @@ public:
     condition_variable(const condition_variable&) = delete;
     condition_variable& operator=(const condition_variable&) = delete;
 
-    void notify_one(cj::source_location loc = cj::source_location::current()) noexcept {
-        cv_.notify_one(model::info(loc));
-    }
-    void notify_all(cj::source_location loc = cj::source_location::current()) noexcept {
-        cv_.notify_all(model::info(loc));
-    }
+    // Defined in checks/common/model_run.cpp, at -O1 (as cj::mutex's), with timed_wait.
+    void notify_one(cj::source_location loc = cj::source_location::current()) noexcept;
+    void notify_all(cj::source_location loc = cj::source_location::current()) noexcept;
 
-    void wait(std::unique_lock<cj::mutex>& lock, cj::source_location loc = cj::source_location::current()) {
-        cv_.wait(native(lock), model::info(loc));
-    }
+    void wait(std::unique_lock<cj::mutex>& lock, cj::source_location loc = cj::source_location::current());
     // Relacy's own predicate overload does not compile; this is the loop the standard specifies.
     template <class Predicate>
     void wait(std::unique_lock<cj::mutex>& lock, Predicate pred,
@@ -214,23 +210,40 @@ private:
         return lock.mutex()->native();
     }
 
-    std::cv_status timed_wait(std::unique_lock<cj::mutex>& lock, const char* what, cj::source_location loc) {
-        rl::mutex& m = native(lock);
-        if (model::detail::early_timeout()) {
-            char text[64];
-            std::snprintf(text, sizeof text, "%s times out at once", what);
-            model::detail::log(loc, text);
-            m.unlock(model::info(loc));
-            rl::yield(1, model::info(loc));  // time passes: every other thread may run first
-            m.lock(model::info(loc));
-            return std::cv_status::timeout;
-        }
-        // Timed for the scheduler: it times out only when no thread can run.
-        return cv_.wait_for(m, 0, model::info(loc)) ? std::cv_status::no_timeout : std::cv_status::timeout;
-    }
+    std::cv_status timed_wait(std::unique_lock<cj::mutex>& lock, const char* what, cj::source_location loc);
 
     rl::condition_variable cv_;
 };
+
+#if defined(COOKIEJAR_MODEL_RUN)  // checks/common/model_run.cpp: the definitions, once
+
+void mutex::lock(cj::source_location loc) { m_.lock(model::info(loc)); }
+bool mutex::try_lock(cj::source_location loc) { return m_.try_lock(model::info(loc)); }
+void mutex::unlock(cj::source_location loc) { m_.unlock(model::info(loc)); }
+
+void condition_variable::notify_one(cj::source_location loc) noexcept { cv_.notify_one(model::info(loc)); }
+void condition_variable::notify_all(cj::source_location loc) noexcept { cv_.notify_all(model::info(loc)); }
+void condition_variable::wait(std::unique_lock<cj::mutex>& lock, cj::source_location loc) {
+    cv_.wait(native(lock), model::info(loc));
+}
+
+std::cv_status condition_variable::timed_wait(std::unique_lock<cj::mutex>& lock, const char* what,
+                                              cj::source_location loc) {
+    rl::mutex& m = native(lock);
+    if (model::detail::early_timeout()) {
+        char text[64];
+        std::snprintf(text, sizeof text, "%s times out at once", what);
+        model::detail::log(loc, text);
+        m.unlock(model::info(loc));
+        rl::yield(1, model::info(loc));  // time passes: every other thread may run first
+        m.lock(model::info(loc));
+        return std::cv_status::timeout;
+    }
+    // Timed for the scheduler: it times out only when no thread can run.
+    return cv_.wait_for(m, 0, model::info(loc)) ? std::cv_status::no_timeout : std::cv_status::timeout;
+}
+
+#endif
 
 // Like std::counting_semaphore<LeastMaxValue>. Releasing above max() (undefined
 // behaviour in C++) is reported as a failure.
