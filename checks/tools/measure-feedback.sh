@@ -4,8 +4,9 @@
 #   cold      `cmake --workflow --preset lesson-NN` from a fresh clone, the solution (and the
 #             reference hunt scenarios) in place;
 #   warm      the same after appending one line to the student file, split into configure,
-#             compile, link (with Catch2's test discovery when it runs at build time) and test,
-#             and the CPU seconds it took (what a quiet two-core machine would halve, at best);
+#             compile, link and test, and the CPU seconds it took (what a quiet two-core
+#             machine would halve, at best): the median of three such edits (WARM_RUNS=n
+#             for another number), with "range" the fastest and the slowest of them;
 #   first     `./cookiejar check NN` after one more line appended: the time to its first
 #             verdict (check builds the unit checks' program first and runs them while
 #             the rest compiles), and `check` its whole run;
@@ -32,6 +33,7 @@ while [[ ${1:-} == --* ]]; do
   esac
 done
 lessons=("$@")
+warm_runs=${WARM_RUNS:-3}  # how many one-line edits the warm columns are the median of
 [[ ${#lessons[@]} -gt 0 ]] || lessons=(01 02 03 04 05)
 
 scratch=$(mktemp -d)
@@ -96,7 +98,7 @@ EOF
 }
 
 (cd "$course" && ./cookiejar --help >/dev/null)  # the command is built once, not timed
-printf '%-7s %7s %7s %8s   %9s %7s %7s %7s %7s   %7s %7s   %8s\n' lesson cold warm "warm cpu" configure compile link test other first check starter
+printf '%-7s %7s %7s %9s %8s   %9s %7s %7s %7s %7s   %7s %7s   %8s\n' lesson cold warm range "warm cpu" configure compile link test other first check starter
 for n in "${lessons[@]}"; do
   dir=$(cd "$course/lessons" && ls -d "$n"-*)
   student="$course/lessons/$dir/bounded_buffer.hpp"
@@ -110,23 +112,34 @@ for n in "${lessons[@]}"; do
   cmake --workflow --preset "lesson-$n" >"$log" 2>&1 || { echo "lesson $n: the solution's cold workflow failed:"; tail -20 "$log"; exit 1; }
   cold=$(since "$t0")
 
-  echo "// one more line" >>"$student"
-  cpu=0
-  t0=$(now)
-  cpu_of cmake --preset "lesson-$n"
-  configure=$(since "$t0")
-  logged=$(wc -l <"build/lesson-$n/.ninja_log")
-  t1=$(now)
-  cpu_of cmake --build --preset "lesson-$n"
-  build=$(since "$t1")
-  t2=$(now)
-  cpu_of ctest --preset "lesson-$n" || { echo "lesson $n: the solution's warm test step failed:"; tail -20 "$log"; exit 1; }
-  test=$(since "$t2")
-  warm=$(since "$t0")
-  read -r compile link < <(ninja_split "build/lesson-$n" "$logged")
-  # Compile and link edges run two at a time: what is left of the build step's wall
-  # time after them (ninja's own start, CMake's re-check of the build system) is "other".
-  other=$(python3 -c "import sys; b,c,l=map(float,sys.argv[1:]); print(f'{max(0.0, b - max(c, l)):.1f}')" "$build" "$compile" "$link")
+  # The warm workflow, $warm_runs times (one more appended line each): its columns are
+  # those of the median run, and "range" gives the fastest and the slowest.
+  runs=()
+  for ((r = 1; r <= warm_runs; ++r)); do
+    echo "// one more line" >>"$student"
+    cpu=0
+    t0=$(now)
+    cpu_of cmake --preset "lesson-$n"
+    configure=$(since "$t0")
+    logged=$(wc -l <"build/lesson-$n/.ninja_log")
+    t1=$(now)
+    cpu_of cmake --build --preset "lesson-$n"
+    build=$(since "$t1")
+    t2=$(now)
+    cpu_of ctest --preset "lesson-$n" || { echo "lesson $n: the solution's warm test step failed:"; tail -20 "$log"; exit 1; }
+    test=$(since "$t2")
+    warm=$(since "$t0")
+    read -r compile link < <(ninja_split "build/lesson-$n" "$logged")
+    # Compile and link edges run two at a time: what is left of the build step's wall
+    # time after them (ninja's own start, CMake's re-check of the build system) is "other".
+    other=$(python3 -c "import sys; b,c,l=map(float,sys.argv[1:]); print(f'{max(0.0, b - max(c, l)):.1f}')" "$build" "$compile" "$link")
+    runs+=("$warm $cpu $configure $compile $link $test $other")
+  done
+  read -r warm cpu configure compile link test other range < <(python3 -c '
+import sys
+runs = sorted((r.split() for r in sys.argv[1:]), key=lambda r: float(r[0]))
+print(*runs[(len(runs) - 1) // 2], f"{runs[0][0]}-{runs[-1][0]}")
+' "${runs[@]}")
 
   echo "// and one more" >>"$student"
   read -r first check_all < <(first_verdict "$log" ./cookiejar check "$n")
@@ -138,7 +151,7 @@ for n in "${lessons[@]}"; do
   ctest --preset "lesson-$n" --output-junit "$junit" >>"$log" 2>&1 || true
   starter=$(since "$t0")
 
-  printf '%-7s %6ss %6ss %7ss   %8ss %6ss %6ss %6ss %6ss   %6ss %6ss   %7ss\n' "$n" "$cold" "$warm" "$cpu" "$configure" "$compile" "$link" "$test" "$other" "$first" "$check_all" "$starter"
+  printf '%-7s %6ss %6ss %9s %7ss   %8ss %6ss %6ss %6ss %6ss   %6ss %6ss   %7ss\n' "$n" "$cold" "$warm" "$range" "$cpu" "$configure" "$compile" "$link" "$test" "$other" "$first" "$check_all" "$starter"
   python3 - "$junit" <<'EOF'
 import re, sys, xml.etree.ElementTree as ET
 # The runner's verdict line, "cookiejar: <outcome>: <reason>", in each test's output: a
