@@ -570,12 +570,9 @@ function(cookiejar_lesson)
     add_executable(${prefix}_demo ${L_DEMO})
     # On the unit checks' backend (cj:: primitives with the deadlock detector, no noise, no
     # sanitizer): a jar that leaves every thread waiting is reported at once.
+    # Unoptimised like them (compiled again at each edit of the student's file), and from
+    # their precompiled headers: the demo's compile reads only its own file and the student's.
     target_link_libraries(${prefix}_demo PRIVATE cookiejar_unit)
-    # Unoptimised: it is compiled again at each edit of the student's file, and a few
-    # cookies need no speed (lesson 04's: 2.6 CPU s at -O2, 1.7 s at -O0).
-    target_compile_options(${prefix}_demo PRIVATE -O0)
-    # And from the unit checks' precompiled headers (same backend, same flags): the demo's
-    # compile reads only its own file and the student's.
     cookiejar_precompiled_headers(${prefix}_demo cookiejar_unit)
     set_target_properties(${prefix}_demo PROPERTIES OUTPUT_NAME "${prefix}-demo")
   endif()

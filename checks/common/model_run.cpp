@@ -1,11 +1,11 @@
 // The model harness's searches (checks/include/cookiejar/model_check.hpp): Relacy's engine
 // with the course's schedulers, instantiated once per build for each thread count, on the
 // scenario that cj::model::check<Scenario> has put in place (detail::erased_scenario).
-// With COOKIEJAR_MODEL_RUN, the model backend's cj::mutex and cj::condition_variable are
-// defined here too (<cookiejar/detail/sync_model.hpp>): at -O1, with Relacy's calls inlined.
-#define COOKIEJAR_MODEL_RUN 1
+// The model backend's cj::mutex and cj::condition_variable (declared in
+// <cookiejar/detail/sync_model.hpp>) are defined here too: at -O1, with Relacy's calls inlined.
 #include <cookiejar/model_check.hpp>
 
+#include <cstdio>
 #include <stdexcept>
 #include <utility>
 
@@ -35,3 +35,33 @@ bool search(rl::thread_id_t threads, search_kind kind, rl::test_params& params) 
 }
 
 }  // namespace cj::model::detail
+
+namespace cj {
+
+void mutex::lock(cj::source_location loc) { m_.lock(model::info(loc)); }
+bool mutex::try_lock(cj::source_location loc) { return m_.try_lock(model::info(loc)); }
+void mutex::unlock(cj::source_location loc) { m_.unlock(model::info(loc)); }
+
+void condition_variable::notify_one(cj::source_location loc) noexcept { cv_.notify_one(model::info(loc)); }
+void condition_variable::notify_all(cj::source_location loc) noexcept { cv_.notify_all(model::info(loc)); }
+void condition_variable::wait(std::unique_lock<cj::mutex>& lock, cj::source_location loc) {
+    cv_.wait(native(lock), model::info(loc));
+}
+
+std::cv_status condition_variable::timed_wait(std::unique_lock<cj::mutex>& lock, const char* what,
+                                              cj::source_location loc) {
+    rl::mutex& m = native(lock);
+    if (model::detail::early_timeout()) {
+        char text[64];
+        std::snprintf(text, sizeof text, "%s times out at once", what);
+        model::detail::log(loc, text);
+        m.unlock(model::info(loc));
+        rl::yield(1, model::info(loc));  // time passes: every other thread may run first
+        m.lock(model::info(loc));
+        return std::cv_status::timeout;
+    }
+    // Timed for the scheduler: it times out only when no thread can run.
+    return cv_.wait_for(m, 0, model::info(loc)) ? std::cv_status::no_timeout : std::cv_status::timeout;
+}
+
+}  // namespace cj

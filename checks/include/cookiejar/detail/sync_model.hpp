@@ -161,7 +161,7 @@ public:
     condition_variable(const condition_variable&) = delete;
     condition_variable& operator=(const condition_variable&) = delete;
 
-    // Defined in checks/common/model_run.cpp, at -O1 (as cj::mutex's), with timed_wait.
+    // Defined in checks/common/model_run.cpp, at -O1, like cj::mutex's (and timed_wait).
     void notify_one(cj::source_location loc = cj::source_location::current()) noexcept;
     void notify_all(cj::source_location loc = cj::source_location::current()) noexcept;
 
@@ -214,36 +214,6 @@ private:
 
     rl::condition_variable cv_;
 };
-
-#if defined(COOKIEJAR_MODEL_RUN)  // checks/common/model_run.cpp: the definitions, once
-
-void mutex::lock(cj::source_location loc) { m_.lock(model::info(loc)); }
-bool mutex::try_lock(cj::source_location loc) { return m_.try_lock(model::info(loc)); }
-void mutex::unlock(cj::source_location loc) { m_.unlock(model::info(loc)); }
-
-void condition_variable::notify_one(cj::source_location loc) noexcept { cv_.notify_one(model::info(loc)); }
-void condition_variable::notify_all(cj::source_location loc) noexcept { cv_.notify_all(model::info(loc)); }
-void condition_variable::wait(std::unique_lock<cj::mutex>& lock, cj::source_location loc) {
-    cv_.wait(native(lock), model::info(loc));
-}
-
-std::cv_status condition_variable::timed_wait(std::unique_lock<cj::mutex>& lock, const char* what,
-                                              cj::source_location loc) {
-    rl::mutex& m = native(lock);
-    if (model::detail::early_timeout()) {
-        char text[64];
-        std::snprintf(text, sizeof text, "%s times out at once", what);
-        model::detail::log(loc, text);
-        m.unlock(model::info(loc));
-        rl::yield(1, model::info(loc));  // time passes: every other thread may run first
-        m.lock(model::info(loc));
-        return std::cv_status::timeout;
-    }
-    // Timed for the scheduler: it times out only when no thread can run.
-    return cv_.wait_for(m, 0, model::info(loc)) ? std::cv_status::no_timeout : std::cv_status::timeout;
-}
-
-#endif
 
 // Like std::counting_semaphore<LeastMaxValue>. Releasing above max() (undefined
 // behaviour in C++) is reported as a failure.
