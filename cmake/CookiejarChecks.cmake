@@ -223,16 +223,11 @@ set(COOKIEJAR_PCH_LINKS_AFTER_cookiejar_stress cookiejar_stress_run)
 set(COOKIEJAR_PCH_LINKS_AFTER_cookiejar_model cookiejar_model_run)
 
 # cookiejar_link_precompiled_code(<target> <backend>): <target> links the code of <backend>'s
-# precompiled headers, if it has its own (above). For a program made of object libraries'
-# objects ($<TARGET_OBJECTS:...>), which pass on no link.
+# precompiled headers, if it has its own (above). A program made of an object library's
+# objects ($<TARGET_OBJECTS:...>, which pass on no link) calls it for itself.
 function(cookiejar_link_precompiled_code target backend)
   if(TARGET ${backend}_pch_code)
-    get_target_property(type ${target} TYPE)
-    if(type STREQUAL "OBJECT_LIBRARY")
-      target_link_libraries(${target} INTERFACE ${COOKIEJAR_PCH_LINKS_AFTER_${backend}} ${backend}_pch_code)
-    else()
-      target_link_libraries(${target} PRIVATE ${COOKIEJAR_PCH_LINKS_AFTER_${backend}} ${backend}_pch_code)
-    endif()
+    target_link_libraries(${target} PRIVATE ${COOKIEJAR_PCH_LINKS_AFTER_${backend}} ${backend}_pch_code)
   endif()
 endfunction()
 

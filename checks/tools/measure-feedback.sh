@@ -130,7 +130,7 @@ for n in "${lessons[@]}"; do
     test=$(since "$t2")
     warm=$(since "$t0")
     read -r compile link < <(ninja_split "build/lesson-$n" "$logged")
-    # Compile and link edges run two at a time: what is left of the build step's wall
+    # Compile and link edges run several at a time: what is left of the build step's wall
     # time after them (ninja's own start, CMake's re-check of the build system) is "other".
     other=$(python3 -c "import sys; b,c,l=map(float,sys.argv[1:]); print(f'{max(0.0, b - max(c, l)):.1f}')" "$build" "$compile" "$link")
     runs+=("$warm $cpu $configure $compile $link $test $other")
